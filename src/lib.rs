@@ -1,0 +1,1 @@
+//! Scaleway Serverless Functions tokens from WebAssembly.
