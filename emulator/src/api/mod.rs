@@ -1,0 +1,125 @@
+//! The Functions API v1beta1: `/functions/v1beta1/regions/{region}/...`, behind the secret key.
+
+mod extract;
+mod functions;
+mod namespaces;
+mod paging;
+mod tokens;
+
+use axum::extract::{Request, State as Ctx};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use functions::new_function;
+pub use namespaces::new_namespace;
+
+use crate::app::Shared;
+use crate::errors::{ApiError, Reason};
+use crate::model::Change;
+use crate::state::State;
+use extract::Checker;
+
+/// Longest accepted description (the real limit is undocumented).
+const MAX_DESCRIPTION: usize = 1000;
+
+/// What an API handler answers.
+type Answer = Result<Json<Value>, ApiError>;
+
+/// The API routes, each requiring the secret key.
+pub fn router(app: Shared) -> Router<Shared> {
+    let base = "/functions/v1beta1/regions/{region}";
+    Router::new()
+        .route(
+            &format!("{base}/namespaces"),
+            get(namespaces::list).post(namespaces::create),
+        )
+        .route(
+            &format!("{base}/namespaces/{{id}}"),
+            get(namespaces::get).delete(namespaces::delete),
+        )
+        .route(
+            &format!("{base}/functions"),
+            get(functions::list).post(functions::create),
+        )
+        .route(
+            &format!("{base}/functions/{{id}}"),
+            get(functions::get).delete(functions::delete),
+        )
+        .route(
+            &format!("{base}/tokens"),
+            get(tokens::list).post(tokens::create),
+        )
+        .route(
+            &format!("{base}/tokens/{{id}}"),
+            get(tokens::get).delete(tokens::delete),
+        )
+        .route_layer(middleware::from_fn_with_state(app, require_secret_key))
+}
+
+/// Refuses calls without the emulator's secret key in `X-Auth-Token`, as the real API does.
+async fn require_secret_key(Ctx(app): Ctx<Shared>, request: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let given = (request.headers().get("x-auth-token"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Uuid::try_parse(v).ok());
+    let expected = app.store.read().identity.secret_key;
+    match given {
+        None => ApiError::Denied("invalid_argument").into_response(),
+        Some(key) if bool::from(key.as_bytes().ct_eq(expected.as_bytes())) => {
+            next.run(request).await
+        }
+        Some(_) => ApiError::Denied("not_found").into_response(),
+    }
+}
+
+/// Makes a change on a blocking thread (it may wait for the disk).
+async fn commit<T: Send + 'static>(
+    app: &Shared,
+    plan: impl FnOnce(&State) -> Result<(Change, T), ApiError> + Send + 'static,
+) -> Result<Json<T>, ApiError> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.store.commit(plan))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map(Json)
+}
+
+/// A date as the API writes it: RFC 3339 in UTC with `Z`, nanoseconds when there are some.
+fn date(at: OffsetDateTime) -> String {
+    (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
+}
+
+/// Records sorted by a date, oldest first unless `descending`.
+fn in_order<'a, T: 'a>(
+    records: impl Iterator<Item = &'a T>,
+    created_at: impl Fn(&T) -> OffsetDateTime,
+    descending: bool,
+) -> impl Iterator<Item = &'a T> {
+    let mut sorted: Vec<&T> = records.collect();
+    sorted.sort_by_key(|r| created_at(r));
+    if descending {
+        sorted.reverse();
+    }
+    sorted.into_iter()
+}
+
+/// A namespace or function name: 1 to 63 lower-case letters, digits or hyphens.
+fn name(check: &mut Checker, name: Option<String>) -> String {
+    let name = name.unwrap_or_default();
+    if name.is_empty() {
+        check.refuse("name", Reason::Required, "name is required");
+    } else if name.len() > 63
+        || !(name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        let help = "name must be 1 to 63 lower-case letters, digits or hyphens";
+        check.refuse("name", Reason::Constraint, help);
+    }
+    name
+}

@@ -1,0 +1,72 @@
+//! The API's error answers, shaped exactly like the real Functions API's.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+
+/// Why an argument was refused (`reason` on the wire).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Required,
+    Format,
+    Constraint,
+}
+
+/// One refused argument of an `invalid_arguments` answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    pub argument_name: String,
+    pub help_message: String,
+    pub reason: Reason,
+}
+
+/// Every way an API call can fail.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 401 `denied_authentication`; the reason is `invalid_argument` or `not_found`.
+    Denied(&'static str),
+    /// 404 with the message-only body, e.g. `Token was not found`.
+    NotFound(&'static str),
+    /// 400 `invalid_arguments`.
+    Invalid(Vec<Detail>),
+    /// 500 when the machine itself fails (disk full, ...); never caused by input.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 naming one argument.
+    pub fn invalid(argument: &str, reason: Reason, help: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![Detail {
+            argument_name: argument.to_owned(),
+            help_message: help.into(),
+            reason,
+        }])
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::Denied(reason) => (
+                StatusCode::UNAUTHORIZED,
+                json!({"message": "authentication is denied", "method": "api_key", "reason": reason, "type": "denied_authentication"}),
+            ),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, json!({ "message": message })),
+            ApiError::Invalid(details) => (
+                StatusCode::BAD_REQUEST,
+                json!({"details": details, "message": "invalid argument(s)", "type": "invalid_arguments"}),
+            ),
+            ApiError::Internal(message) => {
+                eprintln!("internal error: {message}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"message": "internal error", "type": "internal_error"}),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,125 @@
+//! Namespace signing keys and the RS256 function tokens they sign and verify.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::Scope;
+
+/// One entry of `application_claim`: exactly one of the two ids is non-empty.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApplicationClaim {
+    pub namespace_id: String,
+    pub application_id: String,
+}
+
+/// The claims of a Scaleway function token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub application_claim: Vec<ApplicationClaim>,
+    pub version: u32,
+    pub aud: String,
+    pub iss: String,
+    pub sub: String,
+    pub jti: String,
+    pub iat: i64,
+    pub nbf: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+}
+
+/// A namespace's RSA key, ready to sign and verify (decoded once, then cached).
+pub struct NamespaceKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    /// The public half as PKCS#1 PEM, the token's `public_key`.
+    pub public_pem: String,
+}
+
+impl NamespaceKey {
+    /// Generates a key of `bits` bits; returns it with its stored form (PKCS#1 DER, base64).
+    pub fn generate(bits: usize) -> Result<(String, Self), String> {
+        let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
+            .map_err(|e| format!("RSA key generation failed: {e}"))?;
+        let der = private.to_pkcs1_der().map_err(|e| e.to_string())?;
+        let stored = STANDARD.encode(der.as_bytes());
+        Ok((stored, Self::from_private(&private)?))
+    }
+
+    /// Restores a key from its stored form.
+    pub fn from_stored(stored: &str) -> Result<Self, String> {
+        let der = STANDARD
+            .decode(stored)
+            .map_err(|e| format!("bad key encoding: {e}"))?;
+        let private = RsaPrivateKey::from_pkcs1_der(&der).map_err(|e| format!("bad key: {e}"))?;
+        Self::from_private(&private)
+    }
+
+    fn from_private(private: &RsaPrivateKey) -> Result<Self, String> {
+        let public = RsaPublicKey::from(private);
+        let private_der = private.to_pkcs1_der().map_err(|e| e.to_string())?;
+        let public_der = public.to_pkcs1_der().map_err(|e| e.to_string())?;
+        let public_pem = public
+            .to_pkcs1_pem(LineEnding::LF)
+            .map_err(|e| e.to_string())?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_audience(&["functions"]);
+        validation.set_issuer(&["SCALEWAY"]);
+        // `exp` is optional: a token without expiry never expires.
+        validation.required_spec_claims.clear();
+        validation.leeway = 0;
+        Ok(NamespaceKey {
+            encoding: EncodingKey::from_rsa_der(private_der.as_bytes()),
+            decoding: DecodingKey::from_rsa_der(public_der.as_bytes()),
+            validation,
+            public_pem,
+        })
+    }
+
+    /// Signs claims into a compact RS256 JWT.
+    pub fn sign(&self, claims: &Claims) -> Result<String, String> {
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &self.encoding)
+            .map_err(|e| format!("signing failed: {e}"))
+    }
+
+    /// The claims of a token really signed by this key with RS256, unexpired; `None` otherwise.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+    }
+}
+
+impl Claims {
+    /// The claims of token `id` for a function or a namespace.
+    pub fn new(id: Uuid, scope: Scope, iat: i64, exp: Option<i64>) -> Self {
+        Claims {
+            application_claim: application_claim(scope),
+            version: 2,
+            aud: "functions".into(),
+            iss: "SCALEWAY".into(),
+            sub: "token".into(),
+            jti: id.to_string(),
+            iat,
+            nbf: iat,
+            exp,
+        }
+    }
+}
+
+/// The `application_claim` of a token of this scope.
+pub fn application_claim(scope: Scope) -> Vec<ApplicationClaim> {
+    let (namespace_id, application_id) = match scope {
+        Scope::Namespace(id) => (id.to_string(), String::new()),
+        Scope::Function(id) => (String::new(), id.to_string()),
+    };
+    vec![ApplicationClaim {
+        namespace_id,
+        application_id,
+    }]
+}

@@ -1,0 +1,152 @@
+//! The records the emulator keeps, as stored in the state file.
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// A Scaleway region served by the emulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Region {
+    FrPar,
+    NlAms,
+    PlWaw,
+}
+
+impl Region {
+    /// The region of a path segment, if served.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "fr-par" => Some(Region::FrPar),
+            "nl-ams" => Some(Region::NlAms),
+            "pl-waw" => Some(Region::PlWaw),
+            _ => None,
+        }
+    }
+
+    /// The wire name, e.g. `fr-par`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::FrPar => "fr-par",
+            Region::NlAms => "nl-ams",
+            Region::PlWaw => "pl-waw",
+        }
+    }
+}
+
+/// Whether a function needs a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Privacy {
+    Public,
+    Private,
+}
+
+/// A namespace and its token-signing key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Namespace {
+    pub id: Uuid,
+    pub name: String,
+    pub region: Region,
+    pub project_id: Uuid,
+    pub organization_id: Uuid,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deleted_at: Option<OffsetDateTime>,
+    /// PKCS#1 DER of the RSA private key, base64.
+    pub private_key: String,
+}
+
+/// A function of a namespace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Function {
+    pub id: Uuid,
+    pub name: String,
+    pub namespace_id: Uuid,
+    pub region: Region,
+    pub privacy: Privacy,
+    pub runtime: String,
+    pub description: String,
+    pub domain_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+/// What a token opens: one function or every function of a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Function(Uuid),
+    Namespace(Uuid),
+}
+
+/// A token; its secret JWT is never stored (it is shown once, at creation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Token {
+    pub id: Uuid,
+    pub scope: Scope,
+    pub region: Region,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub expires_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+/// One acknowledged change: a journal line, replayed in order on start-up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    Namespace(Namespace),
+    Function(Function),
+    Token(Token),
+    /// Marks a namespace (with its functions and tokens), a function (with its tokens) or a token deleted.
+    Delete {
+        id: Uuid,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+}
+
+/// Everything the emulator keeps, as written to the snapshot file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub secret_key: Uuid,
+    pub project_id: Uuid,
+    pub organization_id: Uuid,
+    pub namespaces: Vec<Namespace>,
+    pub functions: Vec<Function>,
+    pub tokens: Vec<Token>,
+}
+
+/// Where a record stands in its life, from its timestamps and the configured delay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Creating,
+    Ready,
+    Deleting,
+    Gone,
+}
+
+impl Phase {
+    /// The phase at `now` of a record created and maybe deleted at these times.
+    pub fn at(
+        now: OffsetDateTime,
+        delay: Duration,
+        created_at: OffsetDateTime,
+        deleted_at: Option<OffsetDateTime>,
+    ) -> Self {
+        match deleted_at {
+            Some(deleted) if now >= deleted + delay => Phase::Gone,
+            Some(_) => Phase::Deleting,
+            None if now < created_at + delay => Phase::Creating,
+            None => Phase::Ready,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The in-memory state: records, indexes and cached keys, changed only through [`State::apply`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::jwt::NamespaceKey;
+use crate::model::{Change, Function, Namespace, Scope, Snapshot, Token};
+
+/// Who the emulator is: the secret key its API accepts and the ids it reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity {
+    pub secret_key: Uuid,
+    pub project_id: Uuid,
+    pub organization_id: Uuid,
+}
+
+/// All records, with indexes for the gateway (domains, keys) and for listing tokens in order.
+pub struct State {
+    pub identity: Identity,
+    pub namespaces: HashMap<Uuid, Namespace>,
+    pub functions: HashMap<Uuid, Function>,
+    pub tokens: HashMap<Uuid, Token>,
+    keys: HashMap<Uuid, Arc<NamespaceKey>>,
+    domains: HashMap<String, Uuid>,
+    /// Tokens by creation time, then id.
+    token_order: BTreeSet<(i128, Uuid)>,
+    /// How many records are marked deleted but still held.
+    deleted: usize,
+}
+
+impl State {
+    /// An empty state for this identity.
+    pub fn new(identity: Identity) -> Self {
+        State {
+            identity,
+            namespaces: HashMap::new(),
+            functions: HashMap::new(),
+            tokens: HashMap::new(),
+            keys: HashMap::new(),
+            domains: HashMap::new(),
+            token_order: BTreeSet::new(),
+            deleted: 0,
+        }
+    }
+
+    /// A state holding a snapshot's records.
+    pub fn from_snapshot(snapshot: Snapshot) -> Result<Self, String> {
+        let mut state = State::new(Identity {
+            secret_key: snapshot.secret_key,
+            project_id: snapshot.project_id,
+            organization_id: snapshot.organization_id,
+        });
+        let changes = (snapshot.namespaces.into_iter().map(Change::Namespace))
+            .chain(snapshot.functions.into_iter().map(Change::Function))
+            .chain(snapshot.tokens.into_iter().map(Change::Token));
+        for change in changes {
+            state.apply(change)?;
+        }
+        Ok(state)
+    }
+
+    /// The records still alive, for the snapshot file.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            secret_key: self.identity.secret_key,
+            project_id: self.identity.project_id,
+            organization_id: self.identity.organization_id,
+            namespaces: alive(&self.namespaces, |n| n.deleted_at),
+            functions: alive(&self.functions, |f| f.deleted_at),
+            tokens: self
+                .token_order
+                .iter()
+                .filter_map(|(_, id)| self.tokens.get(id))
+                .filter(|t| t.deleted_at.is_none())
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Applies one change; replaying a journal applies the same changes in the same order.
+    pub fn apply(&mut self, change: Change) -> Result<(), String> {
+        match change {
+            Change::Namespace(namespace) => {
+                let key = NamespaceKey::from_stored(&namespace.private_key)?;
+                self.keys.insert(namespace.id, Arc::new(key));
+                self.namespaces.insert(namespace.id, namespace);
+            }
+            Change::Function(function) => {
+                self.domains
+                    .insert(function.domain_name.clone(), function.id);
+                self.functions.insert(function.id, function);
+            }
+            Change::Token(token) => {
+                self.token_order.insert((order_key(&token), token.id));
+                self.tokens.insert(token.id, token);
+            }
+            Change::Delete { id, at } => self.mark_deleted(id, at),
+        }
+        Ok(())
+    }
+
+    fn mark_deleted(&mut self, id: Uuid, at: OffsetDateTime) {
+        let mut mark = |deleted_at: &mut Option<OffsetDateTime>| {
+            if deleted_at.is_none() {
+                *deleted_at = Some(at);
+                self.deleted += 1;
+            }
+        };
+        if let Some(namespace) = self.namespaces.get_mut(&id) {
+            mark(&mut namespace.deleted_at);
+            let functions: Vec<Uuid> = (self.functions.values_mut())
+                .filter(|f| f.namespace_id == id)
+                .map(|f| {
+                    mark(&mut f.deleted_at);
+                    f.id
+                })
+                .collect();
+            for token in self.tokens.values_mut() {
+                let covered = match token.scope {
+                    Scope::Namespace(ns) => ns == id,
+                    Scope::Function(f) => functions.contains(&f),
+                };
+                if covered {
+                    mark(&mut token.deleted_at);
+                }
+            }
+        } else if let Some(function) = self.functions.get_mut(&id) {
+            mark(&mut function.deleted_at);
+            for token in self.tokens.values_mut() {
+                if token.scope == Scope::Function(id) {
+                    mark(&mut token.deleted_at);
+                }
+            }
+        } else if let Some(token) = self.tokens.get_mut(&id) {
+            mark(&mut token.deleted_at);
+        }
+    }
+
+    /// Forgets the records deleted at or before `until`.
+    pub fn purge(&mut self, until: OffsetDateTime) {
+        if self.deleted == 0 {
+            return;
+        }
+        let gone = |deleted_at: Option<OffsetDateTime>| deleted_at.is_some_and(|d| d <= until);
+        let before = self.namespaces.len() + self.functions.len() + self.tokens.len();
+        self.namespaces.retain(|_, n| !gone(n.deleted_at));
+        self.keys.retain(|id, _| self.namespaces.contains_key(id));
+        self.functions.retain(|_, f| !gone(f.deleted_at));
+        self.domains.retain(|_, id| self.functions.contains_key(id));
+        let order = &mut self.token_order;
+        self.tokens.retain(|id, t| {
+            let keep = !gone(t.deleted_at);
+            if !keep {
+                order.remove(&(order_key(t), *id));
+            }
+            keep
+        });
+        let after = self.namespaces.len() + self.functions.len() + self.tokens.len();
+        self.deleted -= before - after;
+    }
+
+    /// Whether some deleted records are still held.
+    pub fn has_deleted(&self) -> bool {
+        self.deleted > 0
+    }
+
+    /// The signing key of a namespace.
+    pub fn key(&self, namespace_id: Uuid) -> Option<&Arc<NamespaceKey>> {
+        self.keys.get(&namespace_id)
+    }
+
+    /// The function served at a host name.
+    pub fn function_by_domain(&self, host: &str) -> Option<&Function> {
+        self.domains.get(host).and_then(|id| self.functions.get(id))
+    }
+
+    /// Tokens oldest first (or newest first).
+    pub fn tokens_in_order(&self, descending: bool) -> Box<dyn Iterator<Item = &Token> + '_> {
+        let ids = self.token_order.iter().map(|(_, id)| id);
+        let lookup = |id: &Uuid| self.tokens.get(id);
+        if descending {
+            Box::new(ids.rev().filter_map(lookup))
+        } else {
+            Box::new(ids.filter_map(lookup))
+        }
+    }
+}
+
+fn order_key(token: &Token) -> i128 {
+    token.created_at.unix_timestamp_nanos()
+}
+
+fn alive<T: Clone>(
+    records: &HashMap<Uuid, T>,
+    deleted_at: impl Fn(&T) -> Option<OffsetDateTime>,
+) -> Vec<T> {
+    (records.values())
+        .filter(|r| deleted_at(r).is_none())
+        .cloned()
+        .collect()
+}
