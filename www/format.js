@@ -38,8 +38,9 @@ export function scopeOf(token) {
 export function describeError(error) {
   if (!(error instanceof Object)) return `Error: ${String(error)}`;
   const name = error.name || error.constructor?.name || "Error";
-  const context = [error.status, error.type].filter((part) => part !== undefined && part !== null && part !== "");
-  const field = error.field ? ` [${error.field}]` : "";
+  const context = [error.status, error.type].filter((part) => part !== undefined && part !== null && part !== "" && part !== 0);
+  const message = error.message || "no message";
+  const field = error.field && !message.includes(error.field) ? ` [${error.field}]` : "";
   const details = Array.isArray(error.details)
     ? error.details
         .map((detail) => detail?.help_message ?? detail?.helpMessage ?? detail?.argumentName ?? detail?.argument_name)
@@ -47,7 +48,7 @@ export function describeError(error) {
     : [];
   const extra = details.length ? ` (${details.join("; ")})` : "";
   const where = context.length ? ` (${context.join(" ")})` : "";
-  return `${name}${where}${field}: ${error.message || "no message"}${extra}`;
+  return `${name}${where}${field}: ${message}${extra}`;
 }
 
 /** The body of a response, pretty-printed when it is JSON. */

@@ -145,7 +145,8 @@ describe("the demo page", () => {
 
     await dialog.getByRole("button", { name: "Close" }).click();
     await dialog.waitFor({ state: "hidden" });
-    assert.equal(await page.locator("#token-value").inputValue(), "", "the secret leaves the dialog when it closes");
+    await eventually(async () =>
+      assert.equal(await page.locator("#token-value").inputValue(), "", "the secret leaves the dialog when it closes"));
 
     await eventually(async () => {
       const row = await tokenRow("CI deploy job").textContent();
