@@ -91,7 +91,7 @@ pub async fn by_host(Ctx(app): Ctx<Shared>, request: Request, next: Next) -> Res
 
 async fn serve(app: &Shared, function_id: Uuid, path: String, request: Request) -> Response {
     if let Err(refusal) = admit(app, function_id, request.headers()) {
-        return refusal;
+        return refusal.into_response();
     }
     match &app.upstream {
         Some(upstream) => upstream.forward(&path, request).await,
@@ -99,14 +99,29 @@ async fn serve(app: &Shared, function_id: Uuid, path: String, request: Request) 
     }
 }
 
+/// Why the gateway does not let a call through.
+enum Refusal {
+    NoSuchFunction,
+    Forbidden,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::NoSuchFunction => plain(StatusCode::NOT_FOUND, "function not found"),
+            Refusal::Forbidden => plain(StatusCode::FORBIDDEN, "forbidden"),
+        }
+    }
+}
+
 /// Lets a call through to a public function, or to a private one with a valid token for it.
-fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Response> {
-    let forbidden = || plain(StatusCode::FORBIDDEN, "forbidden");
+fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Refusal> {
+    let forbidden = || Refusal::Forbidden;
     let (namespace_id, key) = {
         let state = app.store.read();
         let function = (state.functions.get(&function_id))
             .filter(|f| f.deleted_at.is_none())
-            .ok_or_else(|| plain(StatusCode::NOT_FOUND, "function not found"))?;
+            .ok_or(Refusal::NoSuchFunction)?;
         if function.privacy == Privacy::Public {
             return Ok(());
         }
@@ -134,7 +149,7 @@ fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Res
     if opens && claims.application_claim == application_claim(token.scope) {
         Ok(())
     } else {
-        Err(forbidden())
+        Err(Refusal::Forbidden)
     }
 }
 

@@ -27,7 +27,10 @@ fn a_deleting_token_is_refused_at_once_even_with_a_delay() {
     let token = emulator.function_token();
     assert_eq!(emulator.call_seeded(Some(&jwt(&token))), 200);
     let id = token["id"].as_str().unwrap();
-    assert_eq!(emulator.api("DELETE", &format!("/tokens/{id}"), None).body["status"], "deleting");
+    assert_eq!(
+        emulator.api("DELETE", &format!("/tokens/{id}"), None).body["status"],
+        "deleting"
+    );
     assert_eq!(emulator.call_seeded(Some(&jwt(&token))), 403);
 }
 
@@ -35,8 +38,11 @@ fn a_deleting_token_is_refused_at_once_even_with_a_delay() {
 fn an_expired_token_is_refused() {
     let emulator = Emulator::start(&[]);
     let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
-    let soon = soon.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let token = emulator.create_token(json!({ "function_id": emulator.field("function_id"), "expires_at": soon }));
+    let soon = soon
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let token = emulator
+        .create_token(json!({ "function_id": emulator.field("function_id"), "expires_at": soon }));
     assert_eq!(emulator.call_seeded(Some(&jwt(&token))), 200);
     std::thread::sleep(std::time::Duration::from_millis(2600));
     assert_eq!(emulator.call_seeded(Some(&jwt(&token))), 403);
@@ -47,7 +53,10 @@ fn a_call_without_a_token_or_with_garbage_is_refused() {
     let emulator = Emulator::start(&[]);
     assert_eq!(emulator.call_seeded(None), 403);
     assert_eq!(emulator.call_seeded(Some("garbage")), 403);
-    assert_eq!(emulator.call_seeded(Some(&emulator.field("secret_key"))), 403);
+    assert_eq!(
+        emulator.call_seeded(Some(&emulator.field("secret_key"))),
+        403
+    );
 }
 
 fn function_in(emulator: &Emulator, namespace: &str, name: &str, privacy: &str) -> Value {
@@ -71,20 +80,39 @@ fn a_namespace_token_opens_every_function_of_its_namespace_only() {
     let sibling = function_in(&emulator, &namespace, "sibling", "private");
     let token = jwt(&emulator.create_token(json!({ "namespace_id": namespace })));
     assert_eq!(emulator.call_seeded(Some(&token)), 200);
-    assert_eq!(emulator.call(&function_url(&emulator, &sibling), Some(&token)), 200);
+    assert_eq!(
+        emulator.call(&function_url(&emulator, &sibling), Some(&token)),
+        200
+    );
 
     let other = emulator.api("POST", "/namespaces", Some(json!({ "name": "other" })));
-    let foreign = function_in(&emulator, other.body["id"].as_str().unwrap(), "foreign", "private");
-    assert_eq!(emulator.call(&function_url(&emulator, &foreign), Some(&token)), 403);
+    let foreign = function_in(
+        &emulator,
+        other.body["id"].as_str().unwrap(),
+        "foreign",
+        "private",
+    );
+    assert_eq!(
+        emulator.call(&function_url(&emulator, &foreign), Some(&token)),
+        403
+    );
 }
 
 #[test]
 fn a_function_token_opens_only_its_function() {
     let emulator = Emulator::start(&[]);
-    let sibling = function_in(&emulator, &emulator.field("namespace_id"), "sibling", "private");
+    let sibling = function_in(
+        &emulator,
+        &emulator.field("namespace_id"),
+        "sibling",
+        "private",
+    );
     let token = jwt(&emulator.function_token());
     assert_eq!(emulator.call_seeded(Some(&token)), 200);
-    assert_eq!(emulator.call(&function_url(&emulator, &sibling), Some(&token)), 403);
+    assert_eq!(
+        emulator.call(&function_url(&emulator, &sibling), Some(&token)),
+        403
+    );
 }
 
 #[test]
@@ -118,7 +146,10 @@ fn forged_tokens_are_refused() {
     assert_eq!(claims["iss"], "SCALEWAY");
     assert_eq!(claims["sub"], "token");
     assert_eq!(claims["version"], 2);
-    assert_eq!(claims["application_claim"][0]["application_id"], emulator.field("function_id"));
+    assert_eq!(
+        claims["application_claim"][0]["application_id"],
+        emulator.field("function_id")
+    );
     assert_eq!(claims["application_claim"][0]["namespace_id"], "");
     assert!(claims.get("exp").is_none());
 
@@ -128,7 +159,10 @@ fn forged_tokens_are_refused() {
     let tampered = format!("{header}.{}.{signature}", encode(&widened));
     assert_eq!(emulator.call_seeded(Some(&tampered)), 403);
 
-    let unsigned = format!("{}.{payload}.", encode(&json!({ "alg": "none", "typ": "JWT" })));
+    let unsigned = format!(
+        "{}.{payload}.",
+        encode(&json!({ "alg": "none", "typ": "JWT" }))
+    );
     assert_eq!(emulator.call_seeded(Some(&unsigned)), 403);
 
     let stranger = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
@@ -140,10 +174,15 @@ fn forged_tokens_are_refused() {
     assert_eq!(emulator.call_seeded(Some(&foreign)), 403);
 
     let hs = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
-    let hmac = jsonwebtoken::encode(&hs, &claims, &jsonwebtoken::EncodingKey::from_secret(b"k")).unwrap();
+    let hmac =
+        jsonwebtoken::encode(&hs, &claims, &jsonwebtoken::EncodingKey::from_secret(b"k")).unwrap();
     assert_eq!(emulator.call_seeded(Some(&hmac)), 403);
 
-    assert_eq!(emulator.call_seeded(Some(&token)), 200, "the genuine token still works");
+    assert_eq!(
+        emulator.call_seeded(Some(&token)),
+        200,
+        "the genuine token still works"
+    );
 }
 
 #[test]
@@ -151,7 +190,12 @@ fn the_default_function_echoes_the_request_without_the_token() {
     let emulator = Emulator::start(&[]);
     let token = jwt(&emulator.function_token());
     let url = format!("{}/some/path?x=1", emulator.field("function_url"));
-    let answer = emulator.send("POST", &url, &[("X-Auth-Token", &token), ("X-Custom", "yes")], Some("hello"));
+    let answer = emulator.send(
+        "POST",
+        &url,
+        &[("X-Auth-Token", &token), ("X-Custom", "yes")],
+        Some("hello"),
+    );
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["method"], "POST");
     assert_eq!(answer.body["path"], "/some/path");
@@ -164,14 +208,34 @@ fn the_default_function_echoes_the_request_without_the_token() {
 #[test]
 fn a_function_is_reached_by_its_domain_name_too() {
     let emulator = Emulator::start(&[]);
-    let function = emulator.api("GET", &format!("/functions/{}", emulator.field("function_id")), None);
+    let function = emulator.api(
+        "GET",
+        &format!("/functions/{}", emulator.field("function_id")),
+        None,
+    );
     let domain = function.body["domain_name"].as_str().unwrap().to_owned();
-    assert!(domain.ends_with(".functions.fnc.fr-par.scw.cloud"), "{domain}");
+    assert!(
+        domain.ends_with(".functions.fnc.fr-par.scw.cloud"),
+        "{domain}"
+    );
     let token = jwt(&emulator.function_token());
     let url = emulator.url("/anything");
-    assert_eq!(emulator.send("GET", &url, &[("Host", &domain)], None).status, 403);
-    let answer = emulator.send("GET", &url, &[("Host", &domain), ("X-Auth-Token", &token)], None);
-    assert_eq!((answer.status, &answer.body["path"]), (200, &json!("/anything")));
+    assert_eq!(
+        emulator
+            .send("GET", &url, &[("Host", &domain)], None)
+            .status,
+        403
+    );
+    let answer = emulator.send(
+        "GET",
+        &url,
+        &[("Host", &domain), ("X-Auth-Token", &token)],
+        None,
+    );
+    assert_eq!(
+        (answer.status, &answer.body["path"]),
+        (200, &json!("/anything"))
+    );
 }
 
 #[test]
@@ -184,22 +248,47 @@ fn browsers_get_cors_answers_from_the_api_and_functions() {
             &[
                 ("Origin", "http://localhost:5173"),
                 ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Headers", "x-auth-token,content-type"),
+                (
+                    "Access-Control-Request-Headers",
+                    "x-auth-token,content-type",
+                ),
             ],
             None,
         )
     };
-    for url in [emulator.url("/functions/v1beta1/regions/fr-par/tokens"), emulator.field("function_url")] {
+    for url in [
+        emulator.url("/functions/v1beta1/regions/fr-par/tokens"),
+        emulator.field("function_url"),
+    ] {
         let answer = preflight(&url);
         assert!(answer.status < 300, "{url}: {}", answer.status);
         assert_eq!(answer.headers["access-control-allow-origin"], "*");
-        let allowed = answer.headers["access-control-allow-headers"].to_str().unwrap().to_lowercase();
-        assert!(allowed.contains("x-auth-token") && allowed.contains("content-type"), "{allowed}");
+        let allowed = answer.headers["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_lowercase();
+        assert!(
+            allowed.contains("x-auth-token") && allowed.contains("content-type"),
+            "{allowed}"
+        );
     }
     let restricted = Emulator::start(&["--cors-origin", "http://app.test"]);
-    let answer = restricted.send("GET", &restricted.url("/emulator/info"), &[("Origin", "http://app.test")], None);
-    assert_eq!(answer.headers["access-control-allow-origin"], "http://app.test");
-    let other = restricted.send("GET", &restricted.url("/emulator/info"), &[("Origin", "http://evil.test")], None);
+    let answer = restricted.send(
+        "GET",
+        &restricted.url("/emulator/info"),
+        &[("Origin", "http://app.test")],
+        None,
+    );
+    assert_eq!(
+        answer.headers["access-control-allow-origin"],
+        "http://app.test"
+    );
+    let other = restricted.send(
+        "GET",
+        &restricted.url("/emulator/info"),
+        &[("Origin", "http://evil.test")],
+        None,
+    );
     assert!(other.headers.get("access-control-allow-origin").is_none());
 }
 
@@ -208,7 +297,15 @@ fn the_emulator_info_repeats_the_ready_line() {
     let emulator = Emulator::start(&[]);
     let answer = emulator.send("GET", &emulator.url("/emulator/info"), &[], None);
     assert_eq!(answer.body, emulator.info);
-    for field in ["api_url", "secret_key", "region", "project_id", "namespace_id", "function_id", "function_url"] {
+    for field in [
+        "api_url",
+        "secret_key",
+        "region",
+        "project_id",
+        "namespace_id",
+        "function_id",
+        "function_url",
+    ] {
         assert!(emulator.info[field].is_string(), "{field}");
     }
 }
@@ -216,7 +313,12 @@ fn the_emulator_info_repeats_the_ready_line() {
 #[test]
 fn with_an_upstream_calls_that_pass_the_check_are_proxied() {
     let upstream = Emulator::start(&[]);
-    let public = function_in(&upstream, &upstream.field("namespace_id"), "backend", "public");
+    let public = function_in(
+        &upstream,
+        &upstream.field("namespace_id"),
+        "backend",
+        "public",
+    );
     let backend = function_url(&upstream, &public);
     let emulator = Emulator::start(&["--upstream", &backend]);
     let token = jwt(&emulator.function_token());

@@ -24,39 +24,85 @@ fn the_seeded_namespace_and_private_function_are_listed() {
     let function = &functions.body["functions"][0];
     assert_eq!(function["id"], emulator.field("function_id"));
     assert_eq!(function["privacy"], "private");
-    assert_eq!(function["domain_name"], "demo-hello.functions.fnc.fr-par.scw.cloud");
-    let got = emulator.api("GET", &format!("/functions/{}", emulator.field("function_id")), None);
+    assert_eq!(
+        function["domain_name"],
+        "demo-hello.functions.fnc.fr-par.scw.cloud"
+    );
+    let got = emulator.api(
+        "GET",
+        &format!("/functions/{}", emulator.field("function_id")),
+        None,
+    );
     assert_eq!(got.body, *function);
-    let got = emulator.api("GET", &format!("/namespaces/{}", emulator.field("namespace_id")), None);
+    let got = emulator.api(
+        "GET",
+        &format!("/namespaces/{}", emulator.field("namespace_id")),
+        None,
+    );
     assert_eq!(got.body, *namespace);
 }
 
 #[test]
 fn a_namespace_and_function_are_created_and_deleted() {
     let emulator = Emulator::start(&[]);
-    let namespace = emulator.api("POST", "/namespaces", Some(json!({ "name": "shop", "description": "d" })));
+    let namespace = emulator.api(
+        "POST",
+        "/namespaces",
+        Some(json!({ "name": "shop", "description": "d" })),
+    );
     assert_eq!(namespace.status, 200, "{:?}", namespace.body);
     assert_eq!(namespace.body["status"], "pending");
     let ns = namespace.body["id"].as_str().unwrap().to_owned();
-    let function = emulator.api("POST", "/functions", Some(json!({ "namespace_id": ns, "name": "cart", "privacy": "private" })));
+    let function = emulator.api(
+        "POST",
+        "/functions",
+        Some(json!({ "namespace_id": ns, "name": "cart", "privacy": "private" })),
+    );
     assert_eq!(function.body["status"], "created");
-    assert_eq!(function.body["domain_name"], "shop-cart.functions.fnc.fr-par.scw.cloud");
+    assert_eq!(
+        function.body["domain_name"],
+        "shop-cart.functions.fnc.fr-par.scw.cloud"
+    );
     let fid = function.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(emulator.api("GET", &format!("/functions/{fid}"), None).body["status"], "ready");
+    assert_eq!(
+        emulator.api("GET", &format!("/functions/{fid}"), None).body["status"],
+        "ready"
+    );
     emulator.create_token(json!({ "function_id": fid }));
     emulator.create_token(json!({ "namespace_id": ns }));
 
     let deleted = emulator.api("DELETE", &format!("/functions/{fid}"), None);
-    assert_eq!((deleted.status, &deleted.body["status"]), (200, &json!("deleting")));
+    assert_eq!(
+        (deleted.status, &deleted.body["status"]),
+        (200, &json!("deleting"))
+    );
     let gone = emulator.api("GET", &format!("/functions/{fid}"), None);
-    assert_eq!((gone.status, gone.body), (404, json!({ "message": "Function was not found" })));
-    assert_eq!(emulator.api("GET", &format!("/tokens?namespace_id={ns}"), None).body["total_count"], 1);
+    assert_eq!(
+        (gone.status, gone.body),
+        (404, json!({ "message": "Function was not found" }))
+    );
+    assert_eq!(
+        emulator
+            .api("GET", &format!("/tokens?namespace_id={ns}"), None)
+            .body["total_count"],
+        1
+    );
 
     let deleted = emulator.api("DELETE", &format!("/namespaces/{ns}"), None);
-    assert_eq!((deleted.status, &deleted.body["status"]), (200, &json!("deleting")));
+    assert_eq!(
+        (deleted.status, &deleted.body["status"]),
+        (200, &json!("deleting"))
+    );
     let gone = emulator.api("GET", &format!("/namespaces/{ns}"), None);
-    assert_eq!((gone.status, gone.body), (404, json!({ "message": "Namespace was not found" })));
-    assert_eq!(emulator.api("GET", "/tokens", None).body["total_count"], 0, "its tokens went with it");
+    assert_eq!(
+        (gone.status, gone.body),
+        (404, json!({ "message": "Namespace was not found" }))
+    );
+    assert_eq!(
+        emulator.api("GET", "/tokens", None).body["total_count"],
+        0,
+        "its tokens went with it"
+    );
 }
 
 #[test]
@@ -65,26 +111,70 @@ fn bad_namespace_and_function_requests_are_refused() {
     let reasons = |answer: common::Answer| {
         assert_eq!(answer.status, 400, "{:?}", answer.body);
         (answer.body["details"].as_array().unwrap().iter())
-            .map(|d| format!("{}:{}", d["argument_name"].as_str().unwrap(), d["reason"].as_str().unwrap()))
+            .map(|d| {
+                format!(
+                    "{}:{}",
+                    d["argument_name"].as_str().unwrap(),
+                    d["reason"].as_str().unwrap()
+                )
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(reasons(emulator.api("POST", "/namespaces", Some(json!({})))), ["name:required"]);
-    assert_eq!(reasons(emulator.api("POST", "/namespaces", Some(json!({ "name": "Bad Name" })))), ["name:constraint"]);
     assert_eq!(
-        reasons(emulator.api("POST", "/namespaces", Some(json!({ "name": "ok", "project_id": "p" })))),
+        reasons(emulator.api("POST", "/namespaces", Some(json!({})))),
+        ["name:required"]
+    );
+    assert_eq!(
+        reasons(emulator.api("POST", "/namespaces", Some(json!({ "name": "Bad Name" })))),
+        ["name:constraint"]
+    );
+    assert_eq!(
+        reasons(emulator.api(
+            "POST",
+            "/namespaces",
+            Some(json!({ "name": "ok", "project_id": "p" }))
+        )),
         ["project_id:format"]
     );
     let ns = emulator.field("namespace_id");
     assert_eq!(
-        reasons(emulator.api("POST", "/functions", Some(json!({ "namespace_id": ns, "name": "f", "privacy": "secret" })))),
+        reasons(emulator.api(
+            "POST",
+            "/functions",
+            Some(json!({ "namespace_id": ns, "name": "f", "privacy": "secret" }))
+        )),
         ["privacy:constraint"]
     );
-    assert_eq!(reasons(emulator.api("POST", "/functions", Some(json!({ "name": "f" })))), ["namespace_id:required"]);
-    assert_eq!(reasons(emulator.api("GET", "/functions?namespace_id=x", None)), ["namespace_id:format"]);
-    assert_eq!(reasons(emulator.api("GET", "/namespaces/x", None)), ["namespace_id:format"]);
-    assert_eq!(reasons(emulator.api("DELETE", "/functions/x", None)), ["function_id:format"]);
+    assert_eq!(
+        reasons(emulator.api("POST", "/functions", Some(json!({ "name": "f" })))),
+        ["namespace_id:required"]
+    );
+    assert_eq!(
+        reasons(emulator.api("GET", "/functions?namespace_id=x", None)),
+        ["namespace_id:format"]
+    );
+    assert_eq!(
+        reasons(emulator.api("GET", "/namespaces/x", None)),
+        ["namespace_id:format"]
+    );
+    assert_eq!(
+        reasons(emulator.api("DELETE", "/functions/x", None)),
+        ["function_id:format"]
+    );
     let unknown = uuid::Uuid::new_v4();
-    let missing = emulator.api("POST", "/functions", Some(json!({ "namespace_id": unknown, "name": "f" })));
-    assert_eq!((missing.status, missing.body), (404, json!({ "message": "Namespace was not found" })));
-    assert_eq!(emulator.api("DELETE", &format!("/namespaces/{unknown}"), None).status, 404);
+    let missing = emulator.api(
+        "POST",
+        "/functions",
+        Some(json!({ "namespace_id": unknown, "name": "f" })),
+    );
+    assert_eq!(
+        (missing.status, missing.body),
+        (404, json!({ "message": "Namespace was not found" }))
+    );
+    assert_eq!(
+        emulator
+            .api("DELETE", &format!("/namespaces/{unknown}"), None)
+            .status,
+        404
+    );
 }

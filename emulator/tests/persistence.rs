@@ -25,7 +25,10 @@ fn tokens_keys_and_the_secret_key_survive_a_restart() {
     assert_eq!(listed.body["total_count"], 1);
     assert_eq!(listed.body["tokens"][0]["id"], token["id"]);
     // The namespace key survived: the old JWT still opens the function.
-    assert_eq!(second.call_seeded(Some(token["token"].as_str().unwrap())), 200);
+    assert_eq!(
+        second.call_seeded(Some(token["token"].as_str().unwrap())),
+        200
+    );
 }
 
 #[test]
@@ -92,7 +95,10 @@ fn parallel_creates_and_deletes_lose_no_token() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
     assert_eq!(kept.len(), 40);
     let mut listed = Vec::new();
@@ -100,7 +106,8 @@ fn parallel_creates_and_deletes_lose_no_token() {
         let answer = emulator.api("GET", &format!("/tokens?page={page}&page_size=15"), None);
         assert_eq!(answer.body["total_count"], 40);
         listed.extend(
-            (answer.body["tokens"].as_array().unwrap().iter()).map(|t| t["id"].as_str().unwrap().to_owned()),
+            (answer.body["tokens"].as_array().unwrap().iter())
+                .map(|t| t["id"].as_str().unwrap().to_owned()),
         );
     }
     listed.sort();

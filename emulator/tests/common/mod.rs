@@ -48,7 +48,10 @@ impl Emulator {
     }
 
     pub fn field(&self, name: &str) -> String {
-        self.info[name].as_str().expect("a ready-line field").to_owned()
+        self.info[name]
+            .as_str()
+            .expect("a ready-line field")
+            .to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -56,20 +59,34 @@ impl Emulator {
     }
 
     /// Sends a request with these headers and an optional raw body.
-    pub fn send(&self, method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Answer {
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Answer {
         let mut request = Request::builder().method(method).uri(url);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         let mut response = self
             .agent
-            .run(request.body(body.unwrap_or("").to_owned()).expect("a valid request"))
+            .run(
+                request
+                    .body(body.unwrap_or("").to_owned())
+                    .expect("a valid request"),
+            )
             .expect("the emulator answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Answer { status, body, headers }
+        Answer {
+            status,
+            body,
+            headers,
+        }
     }
 
     /// Calls the API of region fr-par with the secret key.
@@ -110,7 +127,10 @@ impl Emulator {
     /// Stops the process with SIGTERM and returns whether it exited with 0.
     pub fn terminate(mut self) -> bool {
         let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
         self.child.wait().map(|s| s.success()).unwrap_or(false)
     }
 }
@@ -127,7 +147,8 @@ pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("scw-emulator-{name}-{}", uuid::Uuid::new_v4()));
+        let dir =
+            std::env::temp_dir().join(format!("scw-emulator-{name}-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
     }
