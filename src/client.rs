@@ -1,0 +1,810 @@
+//! FunctionsClient logic: URLs, retries, pagination and waiting, over an abstract [`Transport`].
+
+use crate::api::{
+    CreateToken, Function, FunctionPage, Namespace, NamespacePage, Page, Token, TokenPage,
+};
+use crate::error::{self, Error, Subject};
+use crate::validate::{self, Scope};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// First backoff step; doubled at each retry.
+const BASE_DELAY_MS: f64 = 200.0;
+/// Longest backoff step.
+const MAX_DELAY_MS: f64 = 5_000.0;
+/// Longest wait a `Retry-After` header can impose.
+const MAX_RETRY_AFTER_MS: f64 = 20_000.0;
+/// Page size used when following every page.
+const ALL_PAGE_SIZE: u32 = 100;
+/// Safety stop for a server whose `total_count` never stops growing.
+const MAX_PAGES: u32 = 1_000;
+/// Longest pause between two polls of `waitForToken`.
+const MAX_POLL_MS: f64 = 5_000.0;
+
+/// HTTP method of an API call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What came back from one HTTP exchange.
+pub struct Reply<B> {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: B,
+}
+
+/// The host's HTTP, JSON, clock and timer; http.rs implements it over fetch, tests over a script.
+#[allow(async_fn_in_trait)] // wasm is single-threaded: these futures never need to be Send
+pub trait Transport {
+    /// The response body as the host holds it.
+    type Body;
+    /// Sends one request with the secret key, giving up after `timeout_ms`.
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        secret_key: &str,
+        timeout_ms: u32,
+    ) -> Result<Reply<Self::Body>, Error>;
+    /// Parses a body as JSON into `T`; None when it is not JSON or not shaped like `T`.
+    fn decode<T: DeserializeOwned>(&self, body: &Self::Body) -> Option<T>;
+    /// The first characters of a body, for errors about bodies that are not JSON.
+    fn excerpt(&self, body: &Self::Body) -> String;
+    /// Serialises a request body to JSON.
+    fn encode<T: Serialize>(&self, value: &T) -> Option<String>;
+    /// Waits `ms` milliseconds.
+    async fn sleep(&self, ms: u32);
+    /// Milliseconds since the epoch.
+    fn now_ms(&self) -> f64;
+    /// A random number in `0..1`, for jitter.
+    fn random(&self) -> f64;
+}
+
+/// Checked client settings.
+pub struct Config {
+    pub secret_key: String,
+    pub region: &'static str,
+    pub api_url: String,
+    pub timeout_ms: u32,
+    pub retries: u32,
+}
+
+/// Filters and paging of ListTokens (ids unchecked yet).
+#[derive(Default)]
+pub struct TokenFilter {
+    pub function_id: Option<String>,
+    pub namespace_id: Option<String>,
+    pub order_by: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// How long to wait before retrying a failed attempt, or None to give up.
+/// `status` is None for a network failure; only GET and DELETE are ever repeated.
+pub fn retry_delay(
+    method: Method,
+    status: Option<u16>,
+    retry_after: Option<&str>,
+    attempt: u32,
+    retries: u32,
+    now_ms: f64,
+    random: f64,
+) -> Option<f64> {
+    let retryable = matches!(status, None | Some(429 | 502 | 503 | 504));
+    if attempt >= retries || method == Method::Post || !retryable {
+        return None;
+    }
+    let backoff = (BASE_DELAY_MS * 2f64.powi(attempt.min(16) as i32)).min(MAX_DELAY_MS);
+    let jittered = backoff * (0.5 + random.clamp(0.0, 1.0) / 2.0);
+    let hinted = retry_after.and_then(|v| retry_after_ms(v, now_ms));
+    Some(hinted.map_or(jittered, |h| h.clamp(0.0, MAX_RETRY_AFTER_MS)))
+}
+
+/// `Retry-After` as a wait in milliseconds: delay-seconds or an HTTP date.
+fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
+    let v = value.trim();
+    if !v.is_empty() && v.len() < 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0);
+    }
+    validate::http_date_ms(v).map(|at| at - now_ms)
+}
+
+/// `?a=b&c=d` of the given pairs (values are pre-checked ids, enums and numbers: nothing to escape).
+fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    let mut q = String::new();
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            q.push(if q.is_empty() { '?' } else { '&' });
+            q.push_str(key);
+            q.push('=');
+            q.push_str(value);
+        }
+    }
+    q
+}
+
+/// The Functions API, over a transport.
+pub struct Client<T> {
+    config: Config,
+    transport: T,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client with checked settings.
+    pub fn new(config: Config, transport: T) -> Self {
+        Client { config, transport }
+    }
+
+    /// The transport (the host's clock and timers).
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The default region of this client.
+    pub fn region(&self) -> &'static str {
+        self.config.region
+    }
+
+    /// `{api}/functions/v1beta1/regions/{region}/{collection}[/{id}]{query}`.
+    pub fn url(&self, region: &str, collection: &str, id: Option<&str>, query: &str) -> String {
+        let mut url = [
+            &self.config.api_url,
+            "/functions/v1beta1/regions/",
+            region,
+            "/",
+            collection,
+        ]
+        .concat();
+        if let Some(id) = id {
+            url.push('/');
+            url.push_str(id);
+        }
+        url.push_str(query);
+        url
+    }
+
+    /// One API call with retries under one deadline; decodes a success into `R`.
+    async fn call<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        subject: Option<Subject<'_>>,
+    ) -> Result<R, Error> {
+        let t = &self.transport;
+        let deadline = t.now_ms() + f64::from(self.config.timeout_ms);
+        let mut attempt = 0;
+        loop {
+            let left = deadline - t.now_ms();
+            if left <= 0.0 {
+                return Err(timed_out(self.config.timeout_ms));
+            }
+            let (failure, status, retry_after) = match t
+                .send(method, url, body, &self.config.secret_key, left as u32)
+                .await
+            {
+                Ok(reply) if (200..300).contains(&reply.status) => {
+                    return t
+                        .decode(&reply.body)
+                        .ok_or_else(|| error::unexpected(reply.status));
+                }
+                Ok(reply) => {
+                    let failure = error::from_response(
+                        reply.status,
+                        t.decode(&reply.body),
+                        &t.excerpt(&reply.body),
+                        subject,
+                    );
+                    (failure, Some(reply.status), reply.retry_after)
+                }
+                Err(e @ Error::Network(_)) => (e, None, None),
+                Err(e) => return Err(e),
+            };
+            match retry_delay(
+                method,
+                status,
+                retry_after.as_deref(),
+                attempt,
+                self.config.retries,
+                t.now_ms(),
+                t.random(),
+            ) {
+                Some(ms) if t.now_ms() + ms < deadline => t.sleep(ms as u32).await,
+                _ => return Err(failure),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// CreateToken; `expires_at` is an already checked RFC 3339 string.
+    pub async fn create_token(
+        &self,
+        scope: Scope<'_>,
+        description: Option<&str>,
+        expires_at: Option<&str>,
+    ) -> Result<Token, Error> {
+        let (function_id, namespace_id) = match scope {
+            Scope::Function(f) => (Some(f), None),
+            Scope::Namespace(n) => (None, Some(n)),
+        };
+        let body = CreateToken {
+            function_id,
+            namespace_id,
+            description,
+            expires_at,
+        };
+        let json = self.transport.encode(&body).ok_or(Error::Validation {
+            field: "description",
+            reason: "cannot be sent as JSON",
+        })?;
+        self.call(
+            Method::Post,
+            &self.url(self.config.region, "tokens", None, ""),
+            Some(&json),
+            None,
+        )
+        .await
+    }
+
+    /// GET or DELETE of one object by UUID or regional id; returns it with its region.
+    async fn one<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        collection: &str,
+        resource: &'static str,
+        id: &str,
+        field: &'static str,
+    ) -> Result<(R, &'static str), Error> {
+        let (region, uuid) = validate::resource_id(id, field)?;
+        let region = region.unwrap_or(self.config.region);
+        let url = self.url(region, collection, Some(uuid), "");
+        Ok((
+            self.call(method, &url, None, Some(Subject { resource, id: uuid }))
+                .await?,
+            region,
+        ))
+    }
+
+    /// GetToken.
+    pub async fn get_token(&self, id: &str) -> Result<(Token, &'static str), Error> {
+        self.one(Method::Get, "tokens", "token", id, "id").await
+    }
+
+    /// DeleteToken.
+    pub async fn delete_token(&self, id: &str) -> Result<(Token, &'static str), Error> {
+        self.one(Method::Delete, "tokens", "token", id, "id").await
+    }
+
+    /// GetNamespace.
+    pub async fn get_namespace(&self, id: &str) -> Result<(Namespace, &'static str), Error> {
+        self.one(Method::Get, "namespaces", "namespace", id, "id")
+            .await
+    }
+
+    /// GetFunction.
+    pub async fn get_function(&self, id: &str) -> Result<(Function, &'static str), Error> {
+        self.one(Method::Get, "functions", "function", id, "id")
+            .await
+    }
+
+    fn token_query(&self, filter: &TokenFilter) -> Result<[Option<String>; 5], Error> {
+        let id = |v: &Option<String>, field| {
+            v.as_deref()
+                .map(|v| validate::uuid(v, field).map(String::from))
+                .transpose()
+        };
+        Ok([
+            id(&filter.function_id, "functionId")?,
+            id(&filter.namespace_id, "namespaceId")?,
+            filter
+                .order_by
+                .as_deref()
+                .map(validate::order_by)
+                .transpose()?
+                .map(String::from),
+            filter.page.map(|p| p.to_string()),
+            filter.page_size.map(|p| p.to_string()),
+        ])
+    }
+
+    fn token_list_url(&self, q: &[Option<String>; 5]) -> String {
+        let [f, n, o, p, s] = q;
+        let pairs = [
+            ("function_id", f),
+            ("namespace_id", n),
+            ("order_by", o),
+            ("page", p),
+            ("page_size", s),
+        ];
+        self.url(
+            self.config.region,
+            "tokens",
+            None,
+            &query(&pairs.map(|(k, v)| (k, v.as_deref()))),
+        )
+    }
+
+    /// ListTokens, one page.
+    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<TokenPage, Error> {
+        let url = self.token_list_url(&self.token_query(filter)?);
+        self.call(Method::Get, &url, None, None).await
+    }
+
+    /// ListTokens, every page.
+    pub async fn list_all_tokens(&self, filter: &TokenFilter) -> Result<Vec<Token>, Error> {
+        let mut q = self.token_query(filter)?;
+        self.every_page::<TokenPage>(|page| {
+            q[3] = Some(page.to_string());
+            q[4] = Some(ALL_PAGE_SIZE.to_string());
+            self.token_list_url(&q)
+        })
+        .await
+    }
+
+    /// ListNamespaces, every page.
+    pub async fn list_namespaces(&self) -> Result<Vec<Namespace>, Error> {
+        self.every_page::<NamespacePage>(|page| {
+            self.url(
+                self.config.region,
+                "namespaces",
+                None,
+                &page_query(None, page),
+            )
+        })
+        .await
+    }
+
+    /// ListFunctions, every page, optionally of one namespace.
+    pub async fn list_functions(&self, namespace_id: Option<&str>) -> Result<Vec<Function>, Error> {
+        let namespace_id = namespace_id
+            .map(|n| validate::uuid(n, "namespaceId"))
+            .transpose()?;
+        self.every_page::<FunctionPage>(|page| {
+            self.url(
+                self.config.region,
+                "functions",
+                None,
+                &page_query(namespace_id, page),
+            )
+        })
+        .await
+    }
+
+    /// Follows pages 1, 2, ... until `total_count` objects or an empty page came back.
+    async fn every_page<P: Page>(
+        &self,
+        mut url_of: impl FnMut(u32) -> String,
+    ) -> Result<Vec<P::Item>, Error> {
+        let mut items = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let p: P = self.call(Method::Get, &url_of(page), None, None).await?;
+            let total = p.total() as usize;
+            let got = p.into_items();
+            let last = got.is_empty();
+            items.extend(got);
+            if last || items.len() >= total {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// Polls a token, with growing pauses, until it is neither creating nor deleting.
+    pub async fn wait_for_token(
+        &self,
+        id: &str,
+        timeout_ms: u32,
+        interval_ms: u32,
+    ) -> Result<(Token, &'static str), Error> {
+        let t = &self.transport;
+        let deadline = t.now_ms() + f64::from(timeout_ms);
+        let mut pause = f64::from(interval_ms.max(1));
+        loop {
+            let (token, region) = self.get_token(id).await?;
+            let left = deadline - t.now_ms();
+            if !token.is_transient() {
+                return Ok((token, region));
+            }
+            if left <= 0.0 {
+                let status = token.status;
+                return Err(Error::Timeout(
+                    [
+                        "token ",
+                        id,
+                        " is still ",
+                        &status,
+                        " after ",
+                        &timeout_ms.to_string(),
+                        " ms",
+                    ]
+                    .concat(),
+                ));
+            }
+            t.sleep(pause.min(left) as u32).await;
+            pause = (pause * 1.5).min(MAX_POLL_MS);
+        }
+    }
+}
+
+fn page_query(namespace_id: Option<&str>, page: u32) -> String {
+    let (page, size) = (page.to_string(), ALL_PAGE_SIZE.to_string());
+    query(&[
+        ("namespace_id", namespace_id),
+        ("page", Some(&page)),
+        ("page_size", Some(&size)),
+    ])
+}
+
+fn timed_out(timeout_ms: u32) -> Error {
+    Error::Timeout(
+        [
+            "the request timed out after ",
+            &timeout_ms.to_string(),
+            " ms",
+        ]
+        .concat(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::block_on;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+
+    const ID: &str = "11111111-1111-1111-1111-111111111111";
+    const KEY: &str = "22222222-2222-2222-2222-222222222222";
+
+    /// A transport that answers from a script and records what was sent; its clock moves only when it sleeps.
+    #[derive(Default)]
+    struct Script {
+        replies: RefCell<VecDeque<Result<Reply<String>, Error>>>,
+        sent: RefCell<Vec<(Method, String, Option<String>)>>,
+        slept: RefCell<Vec<u32>>,
+        now: Cell<f64>,
+    }
+
+    impl Script {
+        fn answer(self, status: u16, body: &str) -> Self {
+            self.replies.borrow_mut().push_back(Ok(Reply {
+                status,
+                retry_after: None,
+                body: body.into(),
+            }));
+            self
+        }
+        fn answer_after(self, status: u16, retry_after: &str) -> Self {
+            self.replies.borrow_mut().push_back(Ok(Reply {
+                status,
+                retry_after: Some(retry_after.into()),
+                body: String::new(),
+            }));
+            self
+        }
+        fn fail(self) -> Self {
+            self.replies
+                .borrow_mut()
+                .push_back(Err(Error::Network("connection reset".into())));
+            self
+        }
+    }
+
+    impl Transport for Script {
+        type Body = String;
+        async fn send(
+            &self,
+            method: Method,
+            url: &str,
+            body: Option<&str>,
+            secret_key: &str,
+            _: u32,
+        ) -> Result<Reply<String>, Error> {
+            assert_eq!(secret_key, KEY);
+            self.sent
+                .borrow_mut()
+                .push((method, url.into(), body.map(String::from)));
+            self.replies
+                .borrow_mut()
+                .pop_front()
+                .expect("no scripted reply left")
+        }
+        fn decode<T: DeserializeOwned>(&self, body: &String) -> Option<T> {
+            serde_json::from_str(body).ok()
+        }
+        fn excerpt(&self, body: &String) -> String {
+            body.chars().take(100).collect()
+        }
+        fn encode<T: Serialize>(&self, value: &T) -> Option<String> {
+            serde_json::to_string(value).ok()
+        }
+        async fn sleep(&self, ms: u32) {
+            self.slept.borrow_mut().push(ms);
+            self.now.set(self.now.get() + f64::from(ms));
+        }
+        fn now_ms(&self) -> f64 {
+            self.now.get()
+        }
+        fn random(&self) -> f64 {
+            0.5
+        }
+    }
+
+    fn client(script: Script) -> Client<Script> {
+        let config = Config {
+            secret_key: KEY.into(),
+            region: "fr-par",
+            api_url: "https://api.scaleway.com".into(),
+            timeout_ms: 30_000,
+            retries: 2,
+        };
+        Client::new(config, script)
+    }
+
+    fn token(status: &str) -> String {
+        [
+            "{\"id\":\"",
+            ID,
+            "\",\"status\":\"",
+            status,
+            "\",\"function_id\":\"",
+            ID,
+            "\",\"token\":\"<hidden>\"}",
+        ]
+        .concat()
+    }
+
+    fn urls(c: &Client<Script>) -> Vec<String> {
+        c.transport
+            .sent
+            .borrow()
+            .iter()
+            .map(|s| s.1.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_regional_id_sends_the_request_to_its_own_region() {
+        let c = client(Script::default().answer(200, &token("ready")));
+        let (t, region) = block_on(c.get_token(&["nl-ams/", ID].concat())).unwrap();
+        assert_eq!((t.id.as_str(), region), (ID, "nl-ams"));
+        assert_eq!(
+            urls(&c),
+            [[
+                "https://api.scaleway.com/functions/v1beta1/regions/nl-ams/tokens/",
+                ID
+            ]
+            .concat()]
+        );
+    }
+
+    #[test]
+    fn creating_a_token_posts_its_scope_and_expiry_once() {
+        let c = client(Script::default().answer(200, &token("creating")));
+        block_on(c.create_token(Scope::Namespace(ID), None, Some("2027-01-31T12:00:00Z"))).unwrap();
+        let sent = c.transport.sent.borrow();
+        assert_eq!(sent[0].0, Method::Post);
+        assert_eq!(
+            sent[0].2.as_deref(),
+            Some(
+                [
+                    "{\"namespace_id\":\"",
+                    ID,
+                    "\",\"expires_at\":\"2027-01-31T12:00:00Z\"}"
+                ]
+                .concat()
+                .as_str()
+            )
+        );
+    }
+
+    #[test]
+    fn a_create_that_may_have_landed_is_never_repeated() {
+        let c = client(Script::default().fail());
+        assert!(matches!(
+            block_on(c.create_token(Scope::Function(ID), None, None)),
+            Err(Error::Network(_))
+        ));
+        let c = client(Script::default().answer(503, "busy"));
+        assert!(block_on(c.create_token(Scope::Function(ID), None, None)).is_err());
+        assert_eq!(c.transport.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn reads_are_retried_after_network_failures_and_busy_answers() {
+        let c = client(
+            Script::default()
+                .fail()
+                .answer(502, "<html>")
+                .answer(200, &token("ready")),
+        );
+        assert!(block_on(c.get_token(ID)).is_ok());
+        assert_eq!(*c.transport.slept.borrow(), [150, 300]);
+    }
+
+    #[test]
+    fn retries_stop_after_the_configured_number() {
+        let c = client(
+            Script::default()
+                .answer(503, "")
+                .answer(503, "")
+                .answer(503, "down"),
+        );
+        let Err(Error::Api(e)) = block_on(c.delete_token(ID)) else {
+            panic!()
+        };
+        assert_eq!((e.status, e.message.as_str()), (503, "HTTP 503: down"));
+        assert_eq!(c.transport.sent.borrow().len(), 3);
+    }
+
+    #[test]
+    fn client_errors_are_not_retried() {
+        let c = client(Script::default().answer(404, r#"{"message":"Token was not found"}"#));
+        let Err(Error::Api(e)) = block_on(c.get_token(ID)) else {
+            panic!()
+        };
+        assert_eq!(
+            e.message,
+            ["resource token with ID ", ID, " is not found"].concat()
+        );
+        assert_eq!(c.transport.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_in_seconds_and_as_a_date_within_a_cap() {
+        let c = client(
+            Script::default()
+                .answer_after(429, "3")
+                .answer(200, &token("ready")),
+        );
+        block_on(c.get_token(ID)).unwrap();
+        assert_eq!(*c.transport.slept.borrow(), [3000]);
+        assert_eq!(
+            retry_delay(
+                Method::Get,
+                Some(429),
+                Some("Sun, 06 Nov 1994 08:49:37 GMT"),
+                0,
+                2,
+                784_111_772_000.0,
+                0.0
+            ),
+            Some(5000.0)
+        );
+        assert_eq!(
+            retry_delay(Method::Get, Some(429), Some("86400"), 0, 2, 0.0, 0.0),
+            Some(MAX_RETRY_AFTER_MS)
+        );
+        assert_eq!(
+            retry_delay(Method::Get, Some(500), None, 0, 2, 0.0, 0.0),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_with_jitter_and_a_ceiling() {
+        let d = |attempt, random| retry_delay(Method::Delete, None, None, attempt, 20, 0.0, random);
+        assert_eq!(
+            (d(0, 0.0), d(0, 1.0), d(1, 1.0), d(15, 1.0)),
+            (Some(100.0), Some(200.0), Some(400.0), Some(MAX_DELAY_MS))
+        );
+    }
+
+    #[test]
+    fn a_retry_never_outlives_the_timeout() {
+        let mut c = client(Script::default().answer_after(429, "20"));
+        c.config.timeout_ms = 5_000;
+        let Err(Error::Api(e)) = block_on(c.get_token(ID)) else {
+            panic!()
+        };
+        assert_eq!(e.status, 429);
+        assert!(c.transport.slept.borrow().is_empty());
+    }
+
+    #[test]
+    fn list_tokens_asks_for_exactly_the_filters_given() {
+        let c = client(Script::default().answer(200, r#"{"tokens":[],"total_count":0}"#));
+        let filter = TokenFilter {
+            namespace_id: Some(ID.into()),
+            order_by: Some("created_at_desc".into()),
+            page: Some(2),
+            page_size: Some(10),
+            ..Default::default()
+        };
+        block_on(c.list_tokens(&filter)).unwrap();
+        assert_eq!(
+            urls(&c),
+            [[
+                "https://api.scaleway.com/functions/v1beta1/regions/fr-par/tokens?namespace_id=",
+                ID,
+                "&order_by=created_at_desc&page=2&page_size=10"
+            ]
+            .concat()]
+        );
+        assert!(block_on(c.list_tokens(&TokenFilter {
+            order_by: Some("name".into()),
+            ..Default::default()
+        }))
+        .is_err());
+    }
+
+    #[test]
+    fn list_all_tokens_follows_every_page() {
+        let page = |n: usize| {
+            [
+                "{\"total_count\":3,\"tokens\":[",
+                &vec![token("ready"); n].join(","),
+                "]}",
+            ]
+            .concat()
+        };
+        let c = client(
+            Script::default()
+                .answer(200, &page(2))
+                .answer(200, &page(1)),
+        );
+        assert_eq!(
+            block_on(c.list_all_tokens(&TokenFilter::default()))
+                .unwrap()
+                .len(),
+            3
+        );
+        assert!(urls(&c)[1].ends_with("tokens?page=2&page_size=100"));
+    }
+
+    #[test]
+    fn listing_stops_at_an_empty_page_even_if_the_count_lies() {
+        let c = client(Script::default().answer(200, r#"{"total_count":9,"functions":[]}"#));
+        assert!(block_on(c.list_functions(Some(ID))).unwrap().is_empty());
+        assert!(urls(&c)[0]
+            .ends_with(&["functions?namespace_id=", ID, "&page=1&page_size=100"].concat()));
+    }
+
+    #[test]
+    fn waiting_polls_with_growing_pauses_until_the_token_is_ready() {
+        let c = client(
+            Script::default()
+                .answer(200, &token("creating"))
+                .answer(200, &token("creating"))
+                .answer(200, &token("ready")),
+        );
+        let (t, _) = block_on(c.wait_for_token(ID, 10_000, 200)).unwrap();
+        assert_eq!(t.status, "ready");
+        assert_eq!(*c.transport.slept.borrow(), [200, 300]);
+    }
+
+    #[test]
+    fn waiting_stops_at_its_timeout_with_a_timeout_error() {
+        let c = client(
+            Script::default()
+                .answer(200, &token("deleting"))
+                .answer(200, &token("deleting")),
+        );
+        let err = block_on(c.wait_for_token(ID, 100, 200)).unwrap_err();
+        assert_eq!(
+            err,
+            Error::Timeout(["token ", ID, " is still deleting after 100 ms"].concat())
+        );
+    }
+
+    #[test]
+    fn an_unreadable_success_is_an_error_not_a_crash() {
+        let c = client(Script::default().answer(200, "<html>"));
+        assert!(matches!(block_on(c.get_namespace(ID)), Err(Error::Api(_))));
+    }
+}

@@ -1,0 +1,236 @@
+//! The only module that touches fetch: the host side of [`Transport`] and [`Gateway`].
+
+use crate::client::{Method, Reply, Transport};
+use crate::error::Error;
+use crate::invoke::Gateway;
+use crate::token::Expiry;
+use js_sys::{Function, JsString, Object, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Characters of a non-JSON body quoted in an error.
+const EXCERPT_CHARS: u32 = 120;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis.fetch`, looked up at each call: browsers, Node, Deno and workerd all have it.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &Object) -> Promise;
+
+    type Response;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Response) -> u16;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Response) -> Headers;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Response) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn text(this: &Response) -> Promise;
+
+    type Headers;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(init: &JsValue) -> Result<Headers, JsValue>;
+    #[wasm_bindgen(method)]
+    fn get(this: &Headers, name: &str) -> Option<String>;
+    #[wasm_bindgen(method)]
+    fn set(this: &Headers, name: &str, value: &str);
+
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    fn stringify_json(value: &JsValue) -> Result<JsString, JsValue>;
+}
+
+#[wasm_bindgen(module = "/js/deadline.js")]
+extern "C" {
+    type Deadline;
+    fn deadline(ms: u32) -> Deadline;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &Deadline) -> JsValue;
+    #[wasm_bindgen(method, js_name = timedOut)]
+    fn timed_out(this: &Deadline) -> bool;
+    #[wasm_bindgen(method)]
+    fn clear(this: &Deadline);
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_promise(ms: u32) -> Promise;
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A property of a JS value, undefined when it is not an object or the property cannot be read.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Parses JSON text held by the host into `T`.
+pub fn decode_json<T: DeserializeOwned>(text: &JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(parse_json(text).ok()?).ok()
+}
+
+/// Why a fetch promise rejected: the caller's signal, our deadline, or the network.
+fn failure(error: &JsValue, caller_signal: &JsValue, deadline: Option<&Deadline>) -> Error {
+    if get(caller_signal, "aborted").is_truthy() {
+        let timed_out = get(&get(caller_signal, "reason"), "name")
+            .as_string()
+            .is_some_and(|n| n == "TimeoutError");
+        return if timed_out {
+            Error::Timeout("the operation timed out".into())
+        } else {
+            Error::Aborted
+        };
+    }
+    if deadline.is_some_and(Deadline::timed_out) {
+        return Error::Timeout("the request timed out".into());
+    }
+    Error::Network(
+        get(error, "message")
+            .as_string()
+            .unwrap_or_else(|| "fetch failed".into()),
+    )
+}
+
+/// The Functions API over the host's fetch.
+pub struct JsTransport;
+
+impl Transport for JsTransport {
+    type Body = JsValue;
+
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        secret_key: &str,
+        timeout_ms: u32,
+    ) -> Result<Reply<JsValue>, Error> {
+        let headers = Headers::new(&JsValue::UNDEFINED)
+            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+        headers.set("X-Auth-Token", secret_key);
+        headers.set("Accept", "application/json");
+        let init = Object::new();
+        set(&init, "method", &JsValue::from_str(method.as_str()));
+        if let Some(body) = body {
+            headers.set("Content-Type", "application/json");
+            set(&init, "body", &JsValue::from_str(body));
+        }
+        set(&init, "headers", &headers);
+        let timer = deadline(timeout_ms);
+        set(&init, "signal", &timer.signal());
+        let exchange = async {
+            let response: Response = JsFuture::from(global_fetch(url, &init))
+                .await?
+                .unchecked_into();
+            let text = JsFuture::from(response.text()).await?;
+            Ok::<_, JsValue>(Reply {
+                status: response.status(),
+                retry_after: response.headers().get("retry-after"),
+                body: text,
+            })
+        };
+        let result = exchange.await;
+        timer.clear();
+        result.map_err(|e| failure(&e, &JsValue::UNDEFINED, Some(&timer)))
+    }
+
+    fn decode<T: DeserializeOwned>(&self, body: &JsValue) -> Option<T> {
+        decode_json(body)
+    }
+
+    fn excerpt(&self, body: &JsValue) -> String {
+        body.dyn_ref::<JsString>()
+            .map(|s| String::from(s.slice(0, EXCERPT_CHARS)))
+            .unwrap_or_default()
+    }
+
+    fn encode<T: Serialize>(&self, value: &T) -> Option<String> {
+        let value = serde_wasm_bindgen::to_value(value).ok()?;
+        stringify_json(&value).ok().map(String::from)
+    }
+
+    async fn sleep(&self, ms: u32) {
+        let _ = JsFuture::from(sleep_promise(ms)).await;
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// A private function over the host's fetch, with the caller's token provider (if any).
+pub struct JsGateway {
+    pub provider: Option<Function>,
+}
+
+impl Gateway for JsGateway {
+    type Init = JsValue;
+    type Response = JsValue;
+
+    async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
+        let options = Object::new();
+        if init.is_object() {
+            Object::assign(&options, init.unchecked_ref());
+        }
+        let headers = Headers::new(&get(init, "headers")).map_err(|_| Error::Validation {
+            field: "headers",
+            reason: "are not valid HTTP headers",
+        })?;
+        headers.set("X-Auth-Token", token);
+        set(&options, "headers", &headers);
+        JsFuture::from(global_fetch(url, &options))
+            .await
+            .map_err(|e| failure(&e, &get(init, "signal"), None))
+    }
+
+    fn status(&self, response: &JsValue) -> u16 {
+        get(response, "status").as_f64().unwrap_or_default() as u16
+    }
+
+    fn discard(&self, response: JsValue) {
+        let body = get(&response, "body");
+        if let Ok(cancel) = get(&body, "cancel").dyn_into::<Function>() {
+            // A cancelled body's promise only reports the cancel itself; nothing to wait for.
+            let _ = cancel.call0(&body);
+        }
+    }
+
+    fn replayable(&self, init: &JsValue) -> bool {
+        let body = get(init, "body");
+        !get(&body, "getReader").is_function() && !get(&body, "next").is_function()
+    }
+
+    async fn provide_token(&self) -> Result<String, Error> {
+        let refused = || Error::Validation {
+            field: "tokenProvider",
+            reason: "must resolve to a token string",
+        };
+        let provider = self.provider.as_ref().ok_or_else(refused)?;
+        let value = provider
+            .call0(&JsValue::UNDEFINED)
+            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+        let token = JsFuture::from(Promise::resolve(&value))
+            .await
+            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+        token.as_string().ok_or_else(refused)
+    }
+
+    fn expiry(&self, payload_json: &str) -> Option<f64> {
+        decode_json::<Expiry>(&JsValue::from_str(payload_json))?.exp
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+}

@@ -1,0 +1,21 @@
+//! Helpers of the native unit tests.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+/// Runs a future that never waits (the scripted hosts answer at once) to completion.
+pub fn block_on<F: Future>(f: F) -> F::Output {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        |_| RawWaker::new(std::ptr::null(), &VTABLE),
+        |_| {},
+        |_| {},
+        |_| {},
+    );
+    // SAFETY: every function of the vtable ignores its data pointer.
+    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
+    match pin!(f).poll(&mut Context::from_waker(&waker)) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("a scripted host never waits"),
+    }
+}

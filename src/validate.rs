@@ -1,0 +1,428 @@
+//! Input checks done before any request: ids, regions, URLs, header values, numbers and dates.
+
+use crate::error::Error;
+
+/// Regions where Serverless Functions exist.
+pub const REGIONS: [&str; 3] = ["fr-par", "nl-ams", "pl-waw"];
+
+/// Longest string accepted anywhere; keeps hostile megabyte inputs out of the request path.
+pub const MAX_LEN: usize = 8192;
+
+fn invalid(field: &'static str, reason: &'static str) -> Error {
+    Error::Validation { field, reason }
+}
+
+/// True for a canonical 8-4-4-4-12 hexadecimal UUID.
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// A region name from [`REGIONS`].
+pub fn region(s: &str, field: &'static str) -> Result<&'static str, Error> {
+    REGIONS
+        .iter()
+        .copied()
+        .find(|r| *r == s)
+        .ok_or_else(|| invalid(field, "must be one of fr-par, nl-ams, pl-waw"))
+}
+
+/// A resource id given as a UUID or as a regional id `region/uuid`; returns the region (if any) and the UUID.
+pub fn resource_id<'a>(
+    s: &'a str,
+    field: &'static str,
+) -> Result<(Option<&'static str>, &'a str), Error> {
+    let (region_part, uuid) = match s.split_once('/') {
+        Some((r, u)) => (Some(region(r, field)?), u),
+        None => (None, s),
+    };
+    if is_uuid(uuid) {
+        Ok((region_part, uuid))
+    } else {
+        Err(invalid(
+            field,
+            "must be a UUID or a regional id like fr-par/<uuid>",
+        ))
+    }
+}
+
+/// A plain UUID (scopes and filters).
+pub fn uuid<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
+    if is_uuid(s) {
+        Ok(s)
+    } else {
+        Err(invalid(field, "must be a UUID"))
+    }
+}
+
+/// The scope of a token: one function or a whole namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// `function_id`
+    Function(&'a str),
+    /// `namespace_id`
+    Namespace(&'a str),
+}
+
+/// Exactly one of `functionId` and `namespaceId`, as a UUID.
+pub fn scope<'a>(
+    function_id: Option<&'a str>,
+    namespace_id: Option<&'a str>,
+) -> Result<Scope<'a>, Error> {
+    match (function_id, namespace_id) {
+        (Some(f), None) => Ok(Scope::Function(uuid(f, "functionId")?)),
+        (None, Some(n)) => Ok(Scope::Namespace(uuid(n, "namespaceId")?)),
+        (Some(_), Some(_)) => Err(invalid(
+            "functionId",
+            "and namespaceId cannot both be given",
+        )),
+        (None, None) => Err(invalid("functionId", "or namespaceId is required")),
+    }
+}
+
+/// A value that can travel in an HTTP header: non-empty printable ASCII, so no CR/LF injection.
+pub fn header_value<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
+    if s.is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if s.len() > MAX_LEN || !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(invalid(
+            field,
+            "must be printable ASCII without line breaks",
+        ));
+    }
+    Ok(s)
+}
+
+/// A base URL (the API's or a function's): https, or http for localhost and 127.0.0.1 only;
+/// returned without a trailing slash.
+pub fn base_url(s: &str, field: &'static str) -> Result<String, Error> {
+    let bad = || {
+        invalid(
+            field,
+            "must be an https URL (http only for localhost or 127.0.0.1) without query or fragment",
+        )
+    };
+    let (secure, rest) = if let Some(rest) = s.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = s.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(bad());
+    };
+    let rest = rest.trim_end_matches('/');
+    let host_port = rest.split('/').next().unwrap_or_default();
+    let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
+    let clean = rest
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'@' | b'\\'));
+    let local = host == "localhost" || host == "127.0.0.1";
+    if host.is_empty() || !clean || (!secure && !local) {
+        return Err(bad());
+    }
+    let scheme = if secure { "https://" } else { "http://" };
+    Ok([scheme, rest].concat())
+}
+
+/// A whole number within `min..=max` (JS numbers arrive as f64; NaN and fractions are refused).
+pub fn whole(n: f64, min: u32, max: u32, field: &'static str) -> Result<u32, Error> {
+    if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
+        Ok(n as u32)
+    } else {
+        Err(invalid(field, "is out of range or not a whole number"))
+    }
+}
+
+/// `order_by` of list calls.
+pub fn order_by(s: &str) -> Result<&'static str, Error> {
+    ["created_at_asc", "created_at_desc"]
+        .into_iter()
+        .find(|o| *o == s)
+        .ok_or_else(|| invalid("orderBy", "must be created_at_asc or created_at_desc"))
+}
+
+/// An expiry in the future, given as epoch milliseconds (from a JS Date) or parsed from an RFC 3339 string.
+pub fn future_ms(ms: Option<f64>, now_ms: f64) -> Result<f64, Error> {
+    match ms {
+        Some(ms) if ms.is_finite() && ms > now_ms => Ok(ms),
+        Some(ms) if ms.is_finite() => Err(invalid("expiresAt", "is in the past")),
+        _ => Err(invalid(
+            "expiresAt",
+            "must be a valid Date or an RFC 3339 string",
+        )),
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+}
+
+/// Epoch milliseconds of a checked calendar date and time of day.
+fn epoch_ms(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<f64> {
+    let ok = (1..=12).contains(&mo)
+        && d >= 1
+        && d <= days_in_month(y, mo)
+        && h < 24
+        && mi < 60
+        && s < 60;
+    ok.then(|| (((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s) as f64 * 1000.0)
+}
+
+/// Parses an RFC 3339 timestamp (`2027-01-31T12:00:00Z`, fractions and offsets allowed) to epoch milliseconds.
+pub fn rfc3339_ms(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let field = |from: usize, to: usize| b.get(from..to).and_then(digits);
+    let sep = |at: usize, c: &[u8]| b.get(at).is_some_and(|x| c.contains(x));
+    if b.len() < 20
+        || !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":"))
+    {
+        return None;
+    }
+    let base = epoch_ms(
+        field(0, 4)?,
+        field(5, 7)?,
+        field(8, 10)?,
+        field(11, 13)?,
+        field(14, 16)?,
+        field(17, 19)?,
+    )?;
+    let mut rest = b.get(19..)?;
+    let mut frac = 0.0;
+    if let Some(tail) = rest.strip_prefix(b".") {
+        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        let ms_digits = tail.get(..n.min(3))?;
+        frac = digits(ms_digits)? as f64 * [100.0, 10.0, 1.0][ms_digits.len() - 1];
+        rest = tail.get(n..)?;
+    }
+    let offset_min = match rest {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let h = digits(&[*h1, *h2])?;
+            let m = digits(&[*m1, *m2])?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            if *sign == b'+' {
+                h * 60 + m
+            } else {
+                -(h * 60 + m)
+            }
+        }
+        _ => return None,
+    };
+    Some(base + frac - offset_min as f64 * 60_000.0)
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, the HTTP date of `Retry-After`) to epoch milliseconds.
+pub fn http_date_ms(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.len() != 29 || b.get(3) != Some(&b',') || !s.ends_with(" GMT") {
+        return None;
+    }
+    let month = s.get(8..11)?;
+    let mo = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == month)? as i64
+        + 1;
+    let field = |from: usize, to: usize| b.get(from..to).and_then(digits);
+    if b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
+        return None;
+    }
+    epoch_ms(
+        field(12, 16)?,
+        mo,
+        field(5, 7)?,
+        field(17, 19)?,
+        field(20, 22)?,
+        field(23, 25)?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "11111111-1111-1111-1111-111111111111";
+
+    fn field_of(e: Error) -> &'static str {
+        match e {
+            Error::Validation { field, .. } => field,
+            _ => panic!("not a validation error"),
+        }
+    }
+
+    #[test]
+    fn a_token_id_may_be_a_uuid_or_a_regional_id() {
+        assert_eq!(resource_id(ID, "id").ok(), Some((None, ID)));
+        let regional = ["nl-ams/", ID].concat();
+        assert_eq!(
+            resource_id(&regional, "id").ok(),
+            Some((Some("nl-ams"), ID))
+        );
+    }
+
+    #[test]
+    fn malformed_ids_are_refused_with_the_field_name() {
+        for bad in [
+            "",
+            "../x",
+            "a?b#c",
+            "xx-par/11111111-1111-1111-1111-111111111111",
+            "11111111-1111-1111-1111-11111111111Z",
+            "11111111111111111111111111111111111é",
+        ] {
+            assert_eq!(
+                field_of(resource_id(bad, "tokenId").unwrap_err()),
+                "tokenId",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_has_exactly_one_scope() {
+        assert_eq!(scope(Some(ID), None).ok(), Some(Scope::Function(ID)));
+        assert_eq!(scope(None, Some(ID)).ok(), Some(Scope::Namespace(ID)));
+        assert!(scope(Some(ID), Some(ID)).is_err());
+        assert!(scope(None, None).is_err());
+        assert_eq!(field_of(scope(None, Some("x")).unwrap_err()), "namespaceId");
+    }
+
+    #[test]
+    fn only_known_regions_are_accepted() {
+        assert_eq!(region("pl-waw", "region").ok(), Some("pl-waw"));
+        assert!(region("us-east-1", "region").is_err());
+    }
+
+    #[test]
+    fn a_base_url_must_be_https_except_on_this_machine() {
+        assert_eq!(
+            base_url("https://api.scaleway.com/", "apiUrl")
+                .ok()
+                .as_deref(),
+            Some("https://api.scaleway.com")
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8080", "apiUrl").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            base_url("http://localhost", "apiUrl").ok().as_deref(),
+            Some("http://localhost")
+        );
+        for bad in [
+            "http://api.scaleway.com",
+            "api.scaleway.com",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "https://x?y",
+            "http://localhost.evil.com",
+            "http://user@localhost",
+        ] {
+            assert!(base_url(bad, "apiUrl").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_values_cannot_smuggle_line_breaks() {
+        assert!(header_value("abc.def", "token").is_ok());
+        for bad in ["", "a\r\nX-Evil: 1", "a\nb", "é"] {
+            assert!(header_value(bad, "token").is_err());
+        }
+    }
+
+    #[test]
+    fn page_numbers_must_be_whole_and_in_range() {
+        assert_eq!(whole(3.0, 1, 100, "page").ok(), Some(3));
+        for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 101.0] {
+            assert!(whole(bad, 1, 100, "page").is_err());
+        }
+    }
+
+    #[test]
+    fn rfc3339_timestamps_are_parsed_with_fractions_and_offsets() {
+        assert_eq!(rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            rfc3339_ms("2025-01-28T15:55:38+01:00"),
+            rfc3339_ms("2025-01-28T14:55:38Z")
+        );
+        assert_eq!(
+            rfc3339_ms("2027-01-31T12:00:00Z"),
+            Some(1_801_396_800_000.0)
+        );
+        assert_eq!(
+            rfc3339_ms("2025-01-28T14:55:38.123456789Z"),
+            Some(rfc3339_ms("2025-01-28T14:55:38Z").unwrap() + 123.0)
+        );
+        assert!(rfc3339_ms("2024-02-29T00:00:00Z").is_some());
+    }
+
+    #[test]
+    fn impossible_or_sloppy_dates_are_refused() {
+        for bad in [
+            "2027-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2027-13-01T00:00:00Z",
+            "2027-01-01",
+            "2027-01-01T24:00:00Z",
+            "2027-01-01T00:00:00",
+            "2027-01-01T00:00:00.Z",
+            "tomorrow",
+            "2027-01-01T00:00:00+1:00",
+        ] {
+            assert_eq!(rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_expiry_must_lie_in_the_future() {
+        assert!(future_ms(Some(2.0), 1.0).is_ok());
+        assert_eq!(
+            field_of(future_ms(Some(1.0), 1.0).unwrap_err()),
+            "expiresAt"
+        );
+        assert!(future_ms(Some(f64::NAN), 1.0).is_err());
+        assert!(future_ms(None, 1.0).is_err());
+    }
+
+    #[test]
+    fn http_dates_of_retry_after_are_understood() {
+        assert_eq!(
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+    }
+}
