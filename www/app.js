@@ -19,12 +19,9 @@ class FormError extends Error {
   name = "FormError";
 }
 
-async function loadPackage() {
-  const pkg = await import("./pkg/index.js");
-  // wasm-pack's web target exports an init function that must run before anything else.
-  if (typeof pkg.default === "function" && pkg.default !== pkg.FunctionsClient) await pkg.default();
-  return pkg;
-}
+// The npm package's browser entry: it instantiates the wasm itself (top-level await).
+// Imported dynamically so that a missing build shows up as an inline error, not a dead page.
+const loadPackage = () => import("./pkg/index.js");
 
 async function loadEmulatorInfo() {
   try {
@@ -47,8 +44,6 @@ function callUrl(fn) {
   return isLocal() ? `${trimSlash(state.apiUrl)}/fn/${fn.id}` : `https://${fn.domainName}`;
 }
 
-const listOf = (answer, key) => (Array.isArray(answer) ? answer : answer?.[key] ?? []);
-
 // ---- Connect ----------------------------------------------------------------------------------
 
 async function connect(event) {
@@ -68,8 +63,8 @@ async function connect(event) {
       region: form.region.value,
       apiUrl,
     });
-    const namespaces = listOf(await client.listNamespaces(), "namespaces");
-    const functions = listOf(await client.listFunctions({}), "functions");
+    const namespaces = await client.listNamespaces();
+    const functions = await client.listFunctions({});
     state.client = client;
     state.apiUrl = apiUrl;
     renderNamespaces(namespaces, functions);

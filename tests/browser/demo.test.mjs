@@ -267,6 +267,28 @@ describe("the demo page", () => {
     assert.equal(await tokenRow("Nightly batch").count(), 1);
   });
 
+  test("a keyboard user generates, copies and dismisses a token without the mouse", async () => {
+    const noExpiry = page.getByLabel("No expiration date");
+    await noExpiry.focus();
+    if (!(await noExpiry.isChecked())) await page.keyboard.press("Space");
+    assert.equal(await noExpiry.isChecked(), true);
+    await page.getByLabel("Description", { exact: true }).focus();
+    await page.keyboard.type("Keyboard only");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Copy your token" });
+    await dialog.waitFor({ state: "visible" });
+    assert.equal(await page.evaluate(() => document.activeElement.id), "token-value", "focus lands on the token");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Copy");
+    await page.keyboard.press("Enter");
+    await eventually(async () => assert.match(await page.locator("#copy-status").textContent(), /Copied/));
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await eventually(async () =>
+      assert.equal(await page.evaluate(() => document.activeElement.id), "token-description", "focus returns where it was"));
+    await eventually(async () => assert.equal(await tokenRow("Keyboard only").count(), 1));
+  });
+
   test("nothing left the page for another origin and the console stayed free of errors", () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
