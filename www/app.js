@@ -5,6 +5,7 @@ import { describeError, formatDate, prettyBody, relativeExpiry, scopeOf, statusT
 
 const state = {
   pkg: null,
+  pkgError: null, // why /pkg/index.js did not load, shown again on every Connect
   client: null,
   apiUrl: "",
   emulator: null, // the emulator's /emulator/info when the page is served by it
@@ -56,7 +57,7 @@ async function connect(event) {
     $("namespaces").hidden = true;
     $("function").hidden = true;
     setBreadcrumb([]);
-    if (!state.pkg) throw new FormError("The package is not loaded, see the message above.");
+    if (!state.pkg) throw state.pkgError;
     const apiUrl = form.apiUrl.value.trim();
     const client = new state.pkg.FunctionsClient({
       secretKey: form.secretKey.value.trim(),
@@ -395,7 +396,8 @@ async function start() {
   const [emulator, pkg] = await Promise.all([
     loadEmulatorInfo(),
     loadPackage().catch((error) => {
-      showError($("connect-error"), new Error(`could not load the package from /pkg/index.js (${describeError(error)}). Run make build.`));
+      state.pkgError = new Error(`could not load the package from /pkg/index.js (${describeError(error)}). Run make build.`);
+      showError($("connect-error"), state.pkgError);
       return null;
     }),
   ]);
