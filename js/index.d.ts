@@ -1,0 +1,183 @@
+// Types of scw-functions-auth (hand-written: they describe what the functions really take and return).
+
+/** A Scaleway region where Serverless Functions run. */
+export type Region = "fr-par" | "nl-ams" | "pl-waw";
+
+/** Status of a token; `creating` and `deleting` are transient. */
+export type TokenStatus = "unknown" | "ready" | "deleting" | "error" | "creating";
+
+/** A function token. `token` (the secret) is present only in the answer to `createToken`. */
+export interface Token {
+  id: string;
+  /** `region/id`, accepted wherever an id is. */
+  regionalId: string;
+  region: Region;
+  token?: string;
+  functionId?: string;
+  namespaceId?: string;
+  status: TokenStatus;
+  description?: string;
+  /** Absent when the token never expires. */
+  expiresAt?: Date;
+}
+
+/** A Serverless Functions namespace. */
+export interface Namespace {
+  id: string;
+  name: string;
+  projectId: string;
+  organizationId: string;
+  region: string;
+  status: string;
+  description?: string;
+  errorMessage?: string;
+}
+
+/** A function; a private one is called at `https://${domainName}` with a token. */
+export interface Function {
+  id: string;
+  name: string;
+  namespaceId: string;
+  region: string;
+  status: string;
+  privacy: "public" | "private" | "unknown_privacy" | string;
+  domainName: string;
+  runtime: string;
+  description?: string;
+  errorMessage?: string;
+}
+
+export interface FunctionsClientOptions {
+  /** IAM secret key. Keep it in a server or an edge worker, never in a public page. */
+  secretKey: string;
+  /** Default `fr-par`. */
+  region?: Region;
+  /** Default `https://api.scaleway.com`; http only for localhost and 127.0.0.1. */
+  apiUrl?: string;
+  /** Deadline of one call, retries included. Default 30000. */
+  timeoutMs?: number;
+  /** Retries of GET and DELETE on 429, 502, 503, 504 and network failures. Default 2. */
+  retries?: number;
+}
+
+/** Exactly one of `functionId` and `namespaceId`. */
+export type CreateTokenOptions = (
+  | { functionId: string; namespaceId?: undefined }
+  | { namespaceId: string; functionId?: undefined }
+) & {
+  description?: string;
+  /** A Date or an RFC 3339 string in the future; omitted: the token never expires. */
+  expiresAt?: Date | string;
+};
+
+export type TokenOrder = "created_at_asc" | "created_at_desc";
+
+export interface ListTokensOptions {
+  functionId?: string;
+  namespaceId?: string;
+  orderBy?: TokenOrder;
+  /** 1-based. */
+  page?: number;
+  /** 1 to 100. */
+  pageSize?: number;
+}
+
+export interface WaitOptions {
+  /** Default 60000. */
+  timeoutMs?: number;
+  /** First pause between two polls (it grows); default 500. */
+  intervalMs?: number;
+}
+
+/** Manages Serverless Functions tokens with an IAM secret key. Every method rejects with a `ScwError` subclass. */
+export class FunctionsClient {
+  /** @throws {ValidationError} when an option is missing or malformed. */
+  constructor(options: FunctionsClientOptions);
+  createToken(options: CreateTokenOptions): Promise<Token>;
+  /** `id` is a UUID or a regional id `fr-par/<uuid>`. */
+  getToken(id: string): Promise<Token>;
+  listTokens(options?: ListTokensOptions): Promise<{ tokens: Token[]; totalCount: number }>;
+  listAllTokens(options?: Omit<ListTokensOptions, "page" | "pageSize">): Promise<Token[]>;
+  deleteToken(id: string): Promise<Token>;
+  /** Polls until the token is neither creating nor deleting; rejects with `TimeoutError` after `timeoutMs`. */
+  waitForToken(id: string, options?: WaitOptions): Promise<Token>;
+  listNamespaces(): Promise<Namespace[]>;
+  getNamespace(id: string): Promise<Namespace>;
+  listFunctions(options?: { namespaceId?: string }): Promise<Function[]>;
+  getFunction(id: string): Promise<Function>;
+  free(): void;
+}
+
+export type PrivateFunctionOptions =
+  | { url: string; token: string; tokenProvider?: undefined }
+  | { url: string; tokenProvider: () => string | Promise<string>; token?: undefined };
+
+/** Calls a private function with `X-Auth-Token`. */
+export class PrivateFunction {
+  /** @throws {ValidationError} when the URL or the token is missing or malformed. */
+  constructor(options: PrivateFunctionOptions);
+  /** Resolves with the runtime's own Response, whatever its status (a 403 is an answer). */
+  fetch(path?: string, init?: RequestInit): Promise<Response>;
+  free(): void;
+}
+
+/** Claims of a function token (`application_claim`, `jti`, `exp`...), as found in the JWT. */
+export interface TokenClaims {
+  application_claim?: { namespace_id: string; application_id: string }[];
+  jti?: string;
+  iat?: number;
+  nbf?: number;
+  exp?: number;
+  [claim: string]: unknown;
+}
+
+/**
+ * Reads a function token's claims and expiry. It does NOT verify the signature.
+ * @throws {ValidationError} when the string is not a JWT.
+ */
+export function decodeToken(token: string): { claims: TokenClaims; expiresAt?: Date };
+
+/** One `details` entry of an API error (fields depend on the error type). */
+export interface ErrorDetail {
+  argumentName?: string;
+  reason?: string;
+  helpMessage?: string;
+  resource?: string;
+  action?: string;
+  quota?: number;
+  current?: number;
+}
+
+/** Base class of every error of the library. */
+export class ScwError extends Error {
+  constructor(message?: string, fields?: object);
+  /** HTTP status, for answers of the API. */
+  readonly status?: number;
+  /** Scaleway error type (`not_found`, `invalid_arguments`...), or `validation_error`, `network_error`, `timeout`, `aborted`. */
+  readonly type: string;
+  readonly resource?: string;
+  readonly resourceId?: string;
+  readonly details?: ErrorDetail[];
+  readonly method?: string;
+  readonly reason?: string;
+  readonly currentState?: string;
+  readonly helpMessage?: string;
+  readonly precondition?: string;
+  readonly limit?: number;
+  readonly fields?: Record<string, string[]>;
+}
+export class InvalidArgumentsError extends ScwError {}
+export class NotFoundError extends ScwError {}
+export class DeniedAuthenticationError extends ScwError {}
+export class PermissionsDeniedError extends ScwError {}
+export class QuotasExceededError extends ScwError {}
+export class TransientStateError extends ScwError {}
+export class TooManyRequestsError extends ScwError {}
+/** Input refused before any request; `field` names it. */
+export class ValidationError extends ScwError {
+  readonly field: string;
+}
+export class NetworkError extends ScwError {}
+export class TimeoutError extends ScwError {}
+/** The caller's signal aborted the call (`name` is "AbortError"). */
+export class AbortError extends ScwError {}

@@ -1,28 +1,64 @@
-//! Wire types of the Functions API (snake_case, as sent by Scaleway).
-
-use serde::{Deserialize, Serialize};
+//! Wire types of the Functions API (snake_case on the wire), read from parsed JSON through [`Json`].
+//!
+//! No serde here on purpose: reading the host's `JSON.parse` result field by field keeps
+//! serde's machinery (and its float printing) out of the shipped wasm.
 
 /// The placeholder the API sends instead of a token's secret after its creation.
 const HIDDEN: &str = "<hidden>";
 
+/// Read access to a parsed JSON value: the host's objects in wasm, `serde_json` in tests.
+pub trait Json: Sized {
+    /// A property of an object.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The value as a string.
+    fn as_text(&self) -> Option<String>;
+    /// The value as a number.
+    fn as_num(&self) -> Option<f64>;
+    /// The elements of an array (none when not an array).
+    fn items(&self) -> Vec<Self>;
+    /// The properties of an object (none when not an object).
+    fn entries(&self) -> Vec<(String, Self)>;
+
+    /// A string property.
+    fn str(&self, key: &str) -> Option<String> {
+        self.get(key)?.as_text()
+    }
+    /// A number property.
+    fn num(&self, key: &str) -> Option<f64> {
+        self.get(key)?.as_num()
+    }
+    /// The elements of an array property.
+    fn list(&self, key: &str) -> Vec<Self> {
+        self.get(key).map(|v| v.items()).unwrap_or_default()
+    }
+}
+
 /// A function token as the API sends it.
-#[derive(Debug, Deserialize, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Token {
     pub id: String,
-    #[serde(default)]
     pub token: Option<String>,
-    #[serde(default)]
     pub function_id: Option<String>,
-    #[serde(default)]
     pub namespace_id: Option<String>,
     pub status: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub expires_at: Option<String>,
 }
 
 impl Token {
+    /// Reads a token; None when `id` or `status` is missing.
+    pub fn from_json(j: &impl Json) -> Option<Self> {
+        Some(Token {
+            id: j.str("id")?,
+            token: j.str("token"),
+            function_id: j.str("function_id"),
+            namespace_id: j.str("namespace_id"),
+            status: j.str("status")?,
+            description: j.str("description"),
+            expires_at: j.str("expires_at"),
+        })
+    }
+
     /// The secret, only when the API really showed it (never the `<hidden>` placeholder).
     pub fn secret(&self) -> Option<&str> {
         self.token
@@ -42,127 +78,178 @@ impl Token {
 }
 
 /// A Serverless Functions namespace (the fields a caller of private functions needs).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Namespace {
     pub id: String,
     pub name: String,
-    #[serde(default)]
     pub project_id: String,
-    #[serde(default)]
     pub organization_id: String,
-    #[serde(default)]
     pub region: String,
     pub status: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub error_message: Option<String>,
 }
 
+impl Namespace {
+    /// Reads a namespace; None when `id` is missing.
+    pub fn from_json(j: &impl Json) -> Option<Self> {
+        let s = |k| j.str(k).unwrap_or_default();
+        Some(Namespace {
+            id: j.str("id")?,
+            name: s("name"),
+            project_id: s("project_id"),
+            organization_id: s("organization_id"),
+            region: s("region"),
+            status: s("status"),
+            description: j.str("description"),
+            error_message: j.str("error_message"),
+        })
+    }
+}
+
 /// A function (the fields a caller of private functions needs).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Function {
     pub id: String,
     pub name: String,
     pub namespace_id: String,
-    #[serde(default)]
     pub region: String,
     pub status: String,
-    #[serde(default)]
     pub privacy: String,
-    #[serde(default)]
     pub domain_name: String,
-    #[serde(default)]
     pub runtime: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub error_message: Option<String>,
 }
 
-/// One page of a list call.
-pub trait Page: for<'de> Deserialize<'de> {
-    /// The listed object.
-    type Item;
-    /// `total_count` of the answer.
-    fn total(&self) -> u32;
-    /// The objects of this page.
-    fn into_items(self) -> Vec<Self::Item>;
+impl Function {
+    /// Reads a function; None when `id` is missing.
+    pub fn from_json(j: &impl Json) -> Option<Self> {
+        let s = |k| j.str(k).unwrap_or_default();
+        Some(Function {
+            id: j.str("id")?,
+            name: s("name"),
+            namespace_id: s("namespace_id"),
+            region: s("region"),
+            status: s("status"),
+            privacy: s("privacy"),
+            domain_name: s("domain_name"),
+            runtime: s("runtime"),
+            description: j.str("description"),
+            error_message: j.str("error_message"),
+        })
+    }
 }
 
-macro_rules! page {
-    ($name:ident, $field:ident, $item:ty) => {
-        /// One page of a list answer.
-        #[derive(Debug, Deserialize)]
-        pub struct $name {
-            #[serde(default)]
-            pub $field: Vec<$item>,
-            #[serde(default)]
-            pub total_count: u32,
-        }
-
-        impl Page for $name {
-            type Item = $item;
-            fn total(&self) -> u32 {
-                self.total_count
-            }
-            fn into_items(self) -> Vec<$item> {
-                self.$field
-            }
-        }
-    };
+/// One page of a list answer: the objects under `key` and `total_count`.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total_count: u32,
 }
 
-page!(TokenPage, tokens, Token);
-page!(NamespacePage, namespaces, Namespace);
-page!(FunctionPage, functions, Function);
+impl<T> Page<T> {
+    /// Reads a page; None when an object of the page cannot be read.
+    pub fn from_json<J: Json>(j: &J, key: &str, item: fn(&J) -> Option<T>) -> Option<Self> {
+        let items = j.list(key).iter().map(item).collect::<Option<Vec<T>>>()?;
+        let total_count = j
+            .num("total_count")
+            .filter(|n| *n >= 0.0)
+            .map_or(0, |n| n.min(f64::from(u32::MAX)) as u32);
+        Some(Page { items, total_count })
+    }
+}
 
-/// Body of CreateToken.
-#[derive(Debug, Default, Serialize)]
-pub struct CreateToken<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub function_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<&'a str>,
+/// Appends `s` as a JSON string literal.
+fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
+                out.push(char::from(HEX[(u32::from(c) & 15) as usize]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The JSON object of the given string fields, skipping absent ones.
+pub fn json_object(fields: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::from("{");
+    for (key, value) in fields {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            push_json_string(&mut out, key);
+            out.push(':');
+            push_json_string(&mut out, value);
+        }
+    }
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{from_str, Value};
+
+    fn token(json: &str) -> Token {
+        Token::from_json(&from_str::<Value>(json).unwrap()).unwrap()
+    }
 
     #[test]
     fn a_listed_token_never_exposes_the_hidden_placeholder() {
-        let t: Token = serde_json::from_str(
+        let t = token(
             r#"{"id":"a","token":"<hidden>","function_id":"f","public_key":"","status":"ready","description":"","expires_at":null}"#,
-        )
-        .unwrap();
+        );
         assert_eq!(t.secret(), None);
         assert_eq!(t.description(), None);
-        assert_eq!(t.namespace_id, None);
+        assert_eq!((&t.namespace_id, &t.expires_at), (&None, &None));
         assert!(!t.is_transient());
     }
 
     #[test]
     fn a_created_token_shows_its_secret_once() {
-        let t: Token = serde_json::from_str(r#"{"id":"a","token":"eyJ.x.y","namespace_id":"n","status":"creating","description":"ci"}"#).unwrap();
+        let t = token(
+            r#"{"id":"a","token":"eyJ.x.y","namespace_id":"n","status":"creating","description":"ci"}"#,
+        );
         assert_eq!(t.secret(), Some("eyJ.x.y"));
         assert_eq!(t.description(), Some("ci"));
         assert!(t.is_transient());
     }
 
     #[test]
-    fn a_create_request_sends_only_what_was_given() {
-        let body = CreateToken {
-            function_id: Some("f"),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"function_id":"f"}"#
-        );
+    fn an_object_without_id_is_not_a_token() {
+        assert!(Token::from_json(&from_str::<Value>(r#"{"status":"ready"}"#).unwrap()).is_none());
+        let page = from_str::<Value>(r#"{"tokens":[{"status":"ready"}],"total_count":1}"#).unwrap();
+        assert!(Page::from_json(&page, "tokens", Token::from_json).is_none());
+    }
+
+    #[test]
+    fn a_page_reads_its_objects_and_count() {
+        let page = from_str::<Value>(r#"{"functions":[{"id":"f","name":"hello","namespace_id":"n","domain_name":"d"}],"total_count":7}"#).unwrap();
+        let p = Page::from_json(&page, "functions", Function::from_json).unwrap();
+        assert_eq!((p.items[0].domain_name.as_str(), p.total_count), ("d", 7));
+    }
+
+    #[test]
+    fn request_bodies_are_valid_json_whatever_the_description() {
+        let body = json_object(&[
+            ("function_id", Some("f")),
+            ("namespace_id", None),
+            ("description", Some("a \"quoted\"\\\n\u{1}é")),
+        ]);
+        let back: Value = from_str(&body).unwrap();
+        assert_eq!(back["description"], "a \"quoted\"\\\n\u{1}é");
+        assert_eq!(back.as_object().unwrap().len(), 2);
+        assert_eq!(json_object(&[]), "{}");
     }
 }

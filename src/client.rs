@@ -1,12 +1,10 @@
 //! FunctionsClient logic: URLs, retries, pagination and waiting, over an abstract [`Transport`].
 
-use crate::api::{
-    CreateToken, Function, FunctionPage, Namespace, NamespacePage, Page, Token, TokenPage,
-};
-use crate::error::{self, Error, Subject};
+use crate::api::{self, Function, Json, Namespace, Page, Token};
+use crate::error::{self, Body, Error, Subject};
 use crate::validate::{self, Scope};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
 
 /// First backoff step; doubled at each retry.
 const BASE_DELAY_MS: f64 = 200.0;
@@ -52,6 +50,8 @@ pub struct Reply<B> {
 pub trait Transport {
     /// The response body as the host holds it.
     type Body;
+    /// A parsed JSON value.
+    type Json: Json;
     /// Sends one request with the secret key, giving up after `timeout_ms`.
     async fn send(
         &self,
@@ -61,12 +61,10 @@ pub trait Transport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<Self::Body>, Error>;
-    /// Parses a body as JSON into `T`; None when it is not JSON or not shaped like `T`.
-    fn decode<T: DeserializeOwned>(&self, body: &Self::Body) -> Option<T>;
+    /// Parses a body as a JSON object; None when it is not one.
+    fn parse(&self, body: &Self::Body) -> Option<Self::Json>;
     /// The first characters of a body, for errors about bodies that are not JSON.
     fn excerpt(&self, body: &Self::Body) -> String;
-    /// Serialises a request body to JSON.
-    fn encode<T: Serialize>(&self, value: &T) -> Option<String>;
     /// Waits `ms` milliseconds.
     async fn sleep(&self, ms: u32);
     /// Milliseconds since the epoch.
@@ -178,14 +176,25 @@ impl<T: Transport> Client<T> {
         url
     }
 
-    /// One API call with retries under one deadline; decodes a success into `R`.
-    async fn call<R: DeserializeOwned>(
+    /// One API call with retries under one deadline; answers the parsed body of a success.
+    /// Boxed so that its state machine exists once in the wasm instead of inlined in every caller.
+    fn call<'a>(
+        &'a self,
+        method: Method,
+        url: &'a str,
+        body: Option<&'a str>,
+        subject: Option<Subject<'a>>,
+    ) -> Pin<Box<dyn Future<Output = Result<T::Json, Error>> + 'a>> {
+        Box::pin(self.attempts(method, url, body, subject))
+    }
+
+    async fn attempts(
         &self,
         method: Method,
         url: &str,
         body: Option<&str>,
         subject: Option<Subject<'_>>,
-    ) -> Result<R, Error> {
+    ) -> Result<T::Json, Error> {
         let t = &self.transport;
         let deadline = t.now_ms() + f64::from(self.config.timeout_ms);
         let mut attempt = 0;
@@ -199,14 +208,13 @@ impl<T: Transport> Client<T> {
                 .await
             {
                 Ok(reply) if (200..300).contains(&reply.status) => {
-                    return t
-                        .decode(&reply.body)
-                        .ok_or_else(|| error::unexpected(reply.status));
+                    return t.parse(&reply.body).ok_or_else(error::unexpected);
                 }
                 Ok(reply) => {
+                    let parsed = t.parse(&reply.body).map(|j| Body::from_json(&j));
                     let failure = error::from_response(
                         reply.status,
-                        t.decode(&reply.body),
+                        parsed,
                         &t.excerpt(&reply.body),
                         subject,
                     );
@@ -242,64 +250,71 @@ impl<T: Transport> Client<T> {
             Scope::Function(f) => (Some(f), None),
             Scope::Namespace(n) => (None, Some(n)),
         };
-        let body = CreateToken {
-            function_id,
-            namespace_id,
-            description,
-            expires_at,
-        };
-        let json = self.transport.encode(&body).ok_or(Error::Validation {
-            field: "description",
-            reason: "cannot be sent as JSON",
-        })?;
-        self.call(
-            Method::Post,
-            &self.url(self.config.region, "tokens", None, ""),
-            Some(&json),
-            None,
-        )
-        .await
+        let fields = [
+            ("function_id", function_id),
+            ("namespace_id", namespace_id),
+            ("description", description),
+            ("expires_at", expires_at),
+        ];
+        let url = self.url(self.config.region, "tokens", None, "");
+        let j = self
+            .call(Method::Post, &url, Some(&api::json_object(&fields)), None)
+            .await?;
+        read(&j, Token::from_json)
     }
 
     /// GET or DELETE of one object by UUID or regional id; returns it with its region.
-    async fn one<R: DeserializeOwned>(
+    async fn one<R>(
         &self,
         method: Method,
         collection: &str,
         resource: &'static str,
         id: &str,
-        field: &'static str,
+        item: fn(&T::Json) -> Option<R>,
     ) -> Result<(R, &'static str), Error> {
-        let (region, uuid) = validate::resource_id(id, field)?;
+        let (region, uuid) = validate::resource_id(id, "id")?;
         let region = region.unwrap_or(self.config.region);
         let url = self.url(region, collection, Some(uuid), "");
-        Ok((
-            self.call(method, &url, None, Some(Subject { resource, id: uuid }))
-                .await?,
-            region,
-        ))
+        let j = self
+            .call(method, &url, None, Some(Subject { resource, id: uuid }))
+            .await?;
+        Ok((read(&j, item)?, region))
     }
 
     /// GetToken.
     pub async fn get_token(&self, id: &str) -> Result<(Token, &'static str), Error> {
-        self.one(Method::Get, "tokens", "token", id, "id").await
+        self.one(Method::Get, "tokens", "token", id, Token::from_json)
+            .await
     }
 
     /// DeleteToken.
     pub async fn delete_token(&self, id: &str) -> Result<(Token, &'static str), Error> {
-        self.one(Method::Delete, "tokens", "token", id, "id").await
+        self.one(Method::Delete, "tokens", "token", id, Token::from_json)
+            .await
     }
 
     /// GetNamespace.
     pub async fn get_namespace(&self, id: &str) -> Result<(Namespace, &'static str), Error> {
-        self.one(Method::Get, "namespaces", "namespace", id, "id")
-            .await
+        self.one(
+            Method::Get,
+            "namespaces",
+            "namespace",
+            id,
+            Namespace::from_json,
+        )
+        .await
     }
 
     /// GetFunction.
     pub async fn get_function(&self, id: &str) -> Result<(Function, &'static str), Error> {
-        self.one(Method::Get, "functions", "function", id, "id")
-            .await
+        self.one(
+            Method::Get,
+            "functions",
+            "function",
+            id,
+            Function::from_json,
+        )
+        .await
     }
 
     fn token_query(&self, filter: &TokenFilter) -> Result<[Option<String>; 5], Error> {
@@ -340,15 +355,16 @@ impl<T: Transport> Client<T> {
     }
 
     /// ListTokens, one page.
-    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<TokenPage, Error> {
+    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<Page<Token>, Error> {
         let url = self.token_list_url(&self.token_query(filter)?);
-        self.call(Method::Get, &url, None, None).await
+        let j = self.call(Method::Get, &url, None, None).await?;
+        Page::from_json(&j, "tokens", Token::from_json).ok_or_else(error::unexpected)
     }
 
     /// ListTokens, every page.
     pub async fn list_all_tokens(&self, filter: &TokenFilter) -> Result<Vec<Token>, Error> {
         let mut q = self.token_query(filter)?;
-        self.every_page::<TokenPage>(|page| {
+        self.every_page("tokens", Token::from_json, |page| {
             q[3] = Some(page.to_string());
             q[4] = Some(ALL_PAGE_SIZE.to_string());
             self.token_list_url(&q)
@@ -358,7 +374,7 @@ impl<T: Transport> Client<T> {
 
     /// ListNamespaces, every page.
     pub async fn list_namespaces(&self) -> Result<Vec<Namespace>, Error> {
-        self.every_page::<NamespacePage>(|page| {
+        self.every_page("namespaces", Namespace::from_json, |page| {
             self.url(
                 self.config.region,
                 "namespaces",
@@ -374,7 +390,7 @@ impl<T: Transport> Client<T> {
         let namespace_id = namespace_id
             .map(|n| validate::uuid(n, "namespaceId"))
             .transpose()?;
-        self.every_page::<FunctionPage>(|page| {
+        self.every_page("functions", Function::from_json, |page| {
             self.url(
                 self.config.region,
                 "functions",
@@ -386,17 +402,18 @@ impl<T: Transport> Client<T> {
     }
 
     /// Follows pages 1, 2, ... until `total_count` objects or an empty page came back.
-    async fn every_page<P: Page>(
+    async fn every_page<R>(
         &self,
+        key: &str,
+        item: fn(&T::Json) -> Option<R>,
         mut url_of: impl FnMut(u32) -> String,
-    ) -> Result<Vec<P::Item>, Error> {
+    ) -> Result<Vec<R>, Error> {
         let mut items = Vec::new();
         for page in 1..=MAX_PAGES {
-            let p: P = self.call(Method::Get, &url_of(page), None, None).await?;
-            let total = p.total() as usize;
-            let got = p.into_items();
-            let last = got.is_empty();
-            items.extend(got);
+            let j = self.call(Method::Get, &url_of(page), None, None).await?;
+            let p = Page::from_json(&j, key, item).ok_or_else(error::unexpected)?;
+            let (total, last) = (p.total_count as usize, p.items.is_empty());
+            items.extend(p.items);
             if last || items.len() >= total {
                 break;
             }
@@ -439,6 +456,11 @@ impl<T: Transport> Client<T> {
             pause = (pause * 1.5).min(MAX_POLL_MS);
         }
     }
+}
+
+/// Reads one object of a successful answer.
+fn read<J, R>(j: &J, item: fn(&J) -> Option<R>) -> Result<R, Error> {
+    item(j).ok_or_else(error::unexpected)
 }
 
 fn page_query(namespace_id: Option<&str>, page: u32) -> String {
@@ -507,6 +529,7 @@ mod tests {
 
     impl Transport for Script {
         type Body = String;
+        type Json = serde_json::Value;
         async fn send(
             &self,
             method: Method,
@@ -524,14 +547,13 @@ mod tests {
                 .pop_front()
                 .expect("no scripted reply left")
         }
-        fn decode<T: DeserializeOwned>(&self, body: &String) -> Option<T> {
-            serde_json::from_str(body).ok()
+        fn parse(&self, body: &String) -> Option<serde_json::Value> {
+            serde_json::from_str(body)
+                .ok()
+                .filter(serde_json::Value::is_object)
         }
         fn excerpt(&self, body: &String) -> String {
             body.chars().take(100).collect()
-        }
-        fn encode<T: Serialize>(&self, value: &T) -> Option<String> {
-            serde_json::to_string(value).ok()
         }
         async fn sleep(&self, ms: u32) {
             self.slept.borrow_mut().push(ms);

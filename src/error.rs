@@ -1,6 +1,6 @@
 //! The crate's one error type, mapped from Scaleway error bodies; the JS boundary turns it into `ScwError` subclasses.
 
-use serde::Deserialize;
+use crate::api::Json;
 
 /// Which JS error class an API failure becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,8 +67,7 @@ impl Kind {
 }
 
 /// One entry of `details` (the fields of every error type, all optional).
-#[derive(Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Detail {
     pub argument_name: Option<String>,
     pub reason: Option<String>,
@@ -80,10 +79,8 @@ pub struct Detail {
 }
 
 /// A Scaleway error body, every documented shape at once.
-#[derive(Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Body {
-    #[serde(rename = "type")]
     pub kind: Option<String>,
     pub message: Option<String>,
     pub resource: Option<String>,
@@ -95,7 +92,46 @@ pub struct Body {
     pub help_message: Option<String>,
     pub precondition: Option<String>,
     pub limit: Option<f64>,
-    pub fields: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// `fields` of the older `invalid_request_error` shape: messages per field.
+    pub fields: Vec<(String, Vec<String>)>,
+}
+
+impl Detail {
+    fn from_json(j: &impl Json) -> Self {
+        Detail {
+            argument_name: j.str("argument_name"),
+            reason: j.str("reason"),
+            help_message: j.str("help_message"),
+            resource: j.str("resource"),
+            action: j.str("action"),
+            quota: j.num("quota"),
+            current: j.num("current"),
+        }
+    }
+}
+
+impl Body {
+    /// Reads every known field of an error body.
+    pub fn from_json<J: Json>(j: &J) -> Self {
+        let fields = j.get("fields").map(|f| f.entries()).unwrap_or_default();
+        Body {
+            kind: j.str("type"),
+            message: j.str("message"),
+            resource: j.str("resource"),
+            resource_id: j.str("resource_id"),
+            details: j.list("details").iter().map(Detail::from_json).collect(),
+            method: j.str("method"),
+            reason: j.str("reason"),
+            current_state: j.str("current_state"),
+            help_message: j.str("help_message"),
+            precondition: j.str("precondition"),
+            limit: j.num("limit"),
+            fields: fields
+                .into_iter()
+                .map(|(name, v)| (name, v.items().iter().filter_map(J::as_text).collect()))
+                .collect(),
+        }
+    }
 }
 
 /// An answer of the API that is not a success.
@@ -212,9 +248,9 @@ pub fn from_response(
             });
             m
         }
-        Kind::InvalidArguments if body.fields.is_some() => {
+        Kind::InvalidArguments if !body.fields.is_empty() => {
             let mut m = String::from("invalid argument(s)");
-            for (i, (name, msgs)) in body.fields.iter().flatten().enumerate() {
+            for (i, (name, msgs)) in body.fields.iter().enumerate() {
                 m.push_str(if i == 0 { ": " } else { "; " });
                 m.push_str(name);
                 m.push(' ');
@@ -284,10 +320,10 @@ pub fn from_response(
 }
 
 /// A success answer whose body could not be read as the expected object.
-pub fn unexpected(status: u16) -> Error {
+pub fn unexpected() -> Error {
     Error::Api(Box::new(ApiError {
         kind: Kind::Other,
-        status,
+        status: 200,
         type_name: "unexpected_response".into(),
         message: "the API answered with an unexpected body".into(),
         body: Body::default(),
@@ -299,7 +335,9 @@ mod tests {
     use super::*;
 
     fn map(status: u16, json: &str, subject: Option<Subject>) -> ApiError {
-        let body = serde_json::from_str::<Body>(json).ok();
+        let body = serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .map(|v| Body::from_json(&v));
         match from_response(status, body, json, subject) {
             Error::Api(e) => *e,
             other => panic!("{other:?}"),

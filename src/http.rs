@@ -1,12 +1,10 @@
 //! The only module that touches fetch: the host side of [`Transport`] and [`Gateway`].
 
+use crate::api::Json;
 use crate::client::{Method, Reply, Transport};
 use crate::error::Error;
 use crate::invoke::Gateway;
-use crate::token::Expiry;
-use js_sys::{Function, JsString, Object, Promise, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -40,8 +38,6 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-    fn stringify_json(value: &JsValue) -> Result<JsString, JsValue>;
 }
 
 #[wasm_bindgen(module = "/js/deadline.js")]
@@ -71,9 +67,45 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Parses JSON text held by the host into `T`.
-pub fn decode_json<T: DeserializeOwned>(text: &JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(parse_json(text).ok()?).ok()
+/// Parses JSON text held by the host; None unless it is an object.
+pub fn parse_object(text: &JsValue) -> Option<JsValue> {
+    parse_json(text)
+        .ok()
+        .filter(|v| v.is_object() && !Array::is_array(v))
+}
+
+impl Json for JsValue {
+    fn get(&self, key: &str) -> Option<Self> {
+        Some(get(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
+    }
+    fn as_text(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn as_num(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn items(&self) -> Vec<Self> {
+        self.dyn_ref::<Array>()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    }
+    fn entries(&self) -> Vec<(String, Self)> {
+        if !self.is_object() {
+            return Vec::new();
+        }
+        Object::entries(self.unchecked_ref())
+            .iter()
+            .map(|e| {
+                (
+                    Reflect::get_u32(&e, 0)
+                        .ok()
+                        .and_then(|k| k.as_string())
+                        .unwrap_or_default(),
+                    Reflect::get_u32(&e, 1).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Why a fetch promise rejected: the caller's signal, our deadline, or the network.
@@ -103,6 +135,7 @@ pub struct JsTransport;
 
 impl Transport for JsTransport {
     type Body = JsValue;
+    type Json = JsValue;
 
     async fn send(
         &self,
@@ -141,19 +174,14 @@ impl Transport for JsTransport {
         result.map_err(|e| failure(&e, &JsValue::UNDEFINED, Some(&timer)))
     }
 
-    fn decode<T: DeserializeOwned>(&self, body: &JsValue) -> Option<T> {
-        decode_json(body)
+    fn parse(&self, body: &JsValue) -> Option<JsValue> {
+        parse_object(body)
     }
 
     fn excerpt(&self, body: &JsValue) -> String {
         body.dyn_ref::<JsString>()
             .map(|s| String::from(s.slice(0, EXCERPT_CHARS)))
             .unwrap_or_default()
-    }
-
-    fn encode<T: Serialize>(&self, value: &T) -> Option<String> {
-        let value = serde_wasm_bindgen::to_value(value).ok()?;
-        stringify_json(&value).ok().map(String::from)
     }
 
     async fn sleep(&self, ms: u32) {
@@ -227,7 +255,7 @@ impl Gateway for JsGateway {
     }
 
     fn expiry(&self, payload_json: &str) -> Option<f64> {
-        decode_json::<Expiry>(&JsValue::from_str(payload_json))?.exp
+        parse_object(&JsValue::from_str(payload_json))?.num("exp")
     }
 
     fn now_ms(&self) -> f64 {

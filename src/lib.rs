@@ -25,6 +25,7 @@ mod surface {
     use crate::{token, validate};
     use js_sys::{Array, Date, JsString, Object, Promise, Reflect};
     use std::future::Future;
+    use std::pin::Pin;
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -103,9 +104,9 @@ mod surface {
                         .collect();
                     set(&fields, "details", details);
                 }
-                if let Some(map) = &b.fields {
+                if !b.fields.is_empty() {
                     let o = Object::new();
-                    for (name, messages) in map {
+                    for (name, messages) in &b.fields {
                         set(
                             &o,
                             name,
@@ -246,8 +247,9 @@ mod surface {
         items.iter().map(convert).collect::<Array>().into()
     }
 
-    /// Runs a call as a Promise that rejects with a `ScwError` subclass.
-    fn promise(call: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
+    /// Runs a call as a Promise that rejects with a `ScwError` subclass. Takes a boxed future
+    /// so that the promise machinery and the error conversion exist once in the wasm.
+    fn promise(call: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
         future_to_promise(async move { call.await.map_err(to_js) })
     }
 
@@ -317,7 +319,7 @@ mod surface {
         #[wasm_bindgen(js_name = createToken)]
         pub fn create_token(&self, options_: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let o = options(options_)?;
                 let (function_id, namespace_id) = (
                     opt_string(&o, "functionId")?,
@@ -329,102 +331,108 @@ mod surface {
                     .create_token(scope, description.as_deref(), expires.as_deref())
                     .await?;
                 Ok(token_js(&t, c.region()))
-            })
+            }))
         }
 
         /// Reads a token by UUID or regional id.
         #[wasm_bindgen(js_name = getToken)]
         pub fn get_token(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let (t, region) = c.get_token(&string(&id, "id")?).await?;
                 Ok(token_js(&t, region))
-            })
+            }))
         }
 
         /// Deletes (revokes) a token by UUID or regional id.
         #[wasm_bindgen(js_name = deleteToken)]
         pub fn delete_token(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let (t, region) = c.delete_token(&string(&id, "id")?).await?;
                 Ok(token_js(&t, region))
-            })
+            }))
         }
 
         /// One page of tokens: `{ tokens, totalCount }`.
         #[wasm_bindgen(js_name = listTokens)]
         pub fn list_tokens(&self, options_: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let p = c
                     .list_tokens(&token_filter(&options(options_)?, true)?)
                     .await?;
                 let o = Object::new();
-                set(&o, "tokens", array(&p.tokens, |t| token_js(t, c.region())));
+                set(&o, "tokens", array(&p.items, |t| token_js(t, c.region())));
                 set(&o, "totalCount", p.total_count);
                 Ok(o.into())
-            })
+            }))
         }
 
         /// Every token, following every page.
         #[wasm_bindgen(js_name = listAllTokens)]
         pub fn list_all_tokens(&self, options_: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let tokens = c
                     .list_all_tokens(&token_filter(&options(options_)?, false)?)
                     .await?;
                 Ok(array(&tokens, |t| token_js(t, c.region())))
-            })
+            }))
         }
 
         /// Polls a token until it is neither creating nor deleting; rejects with a TimeoutError after `timeoutMs`.
         #[wasm_bindgen(js_name = waitForToken)]
         pub fn wait_for_token(&self, id: JsValue, options_: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let id = string(&id, "id")?;
                 let o = options(options_)?;
                 let timeout = opt_whole(&o, "timeoutMs", 1, 3_600_000)?.unwrap_or(DEFAULT_WAIT_MS);
                 let interval = opt_whole(&o, "intervalMs", 1, 60_000)?.unwrap_or(DEFAULT_POLL_MS);
                 let (t, region) = c.wait_for_token(&id, timeout, interval).await?;
                 Ok(token_js(&t, region))
-            })
+            }))
         }
 
         /// Every namespace of the region.
         #[wasm_bindgen(js_name = listNamespaces)]
         pub fn list_namespaces(&self) -> Promise {
             let c = self.inner.clone();
-            promise(async move { Ok(array(&c.list_namespaces().await?, namespace_js)) })
+            promise(Box::pin(async move {
+                Ok(array(&c.list_namespaces().await?, namespace_js))
+            }))
         }
 
         /// One namespace by UUID or regional id.
         #[wasm_bindgen(js_name = getNamespace)]
         pub fn get_namespace(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move { Ok(namespace_js(&c.get_namespace(&string(&id, "id")?).await?.0)) })
+            promise(Box::pin(async move {
+                Ok(namespace_js(&c.get_namespace(&string(&id, "id")?).await?.0))
+            }))
         }
 
         /// Every function of the region, or of one namespace.
         #[wasm_bindgen(js_name = listFunctions)]
         pub fn list_functions(&self, options_: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let namespace_id = opt_string(&options(options_)?, "namespaceId")?;
                 Ok(array(
                     &c.list_functions(namespace_id.as_deref()).await?,
                     function_js,
                 ))
-            })
+            }))
         }
 
         /// One function by UUID or regional id.
         #[wasm_bindgen(js_name = getFunction)]
         pub fn get_function(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
-            promise(async move { Ok(function_js(&c.get_function(&string(&id, "id")?).await?.0)) })
+            promise(Box::pin(async move {
+                Ok(function_js(&c.get_function(&string(&id, "id")?).await?.0))
+            }))
         }
     }
 
@@ -471,7 +479,7 @@ mod surface {
         /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response, whatever its status.
         pub fn fetch(&self, path: JsValue, init: JsValue) -> Promise {
             let f = self.inner.clone();
-            promise(async move {
+            promise(Box::pin(async move {
                 let path = if absent(&path) {
                     String::new()
                 } else {
@@ -481,7 +489,7 @@ mod surface {
                     return Err(invalid("init", "must be an object"));
                 }
                 f.fetch(&path, &init).await
-            })
+            }))
         }
     }
 

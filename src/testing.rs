@@ -19,3 +19,23 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
         Poll::Pending => panic!("a scripted host never waits"),
     }
 }
+
+impl crate::api::Json for serde_json::Value {
+    fn get(&self, key: &str) -> Option<Self> {
+        self.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn as_text(&self) -> Option<String> {
+        self.as_str().map(String::from)
+    }
+    fn as_num(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn items(&self) -> Vec<Self> {
+        self.as_array().cloned().unwrap_or_default()
+    }
+    fn entries(&self) -> Vec<(String, Self)> {
+        self.as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+}
