@@ -16,6 +16,9 @@ pub mod validate;
 mod testing;
 
 #[cfg(target_arch = "wasm32")]
+pub use surface::{decode_token, FunctionsClient, PrivateFunction};
+
+#[cfg(target_arch = "wasm32")]
 mod surface {
     use crate::api::{Function, Namespace, Token};
     use crate::client::{Client, Config, TokenFilter};

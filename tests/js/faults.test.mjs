@@ -1,0 +1,68 @@
+// Retries, timeouts and unreadable answers, against a scripted local HTTP server.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { lib } from "./support.mjs";
+
+const { FunctionsClient, NetworkError, TimeoutError, TooManyRequestsError, ScwError } = lib;
+const ID = "11111111-1111-4111-8111-111111111111";
+const KEY = "22222222-2222-4222-8222-222222222222";
+const token = JSON.stringify({ id: ID, status: "ready", function_id: ID, token: "<hidden>", description: "", expires_at: null });
+
+let script = [];
+const seen = [];
+const server = createServer((req, res) => {
+  seen.push(`${req.method} ${req.headers["x-auth-token"] === KEY}`);
+  const step = script.shift() ?? { status: 200, body: token };
+  if (step.reset) return req.socket.destroy();
+  setTimeout(() => res.writeHead(step.status, step.headers).end(step.body ?? ""), step.delay ?? 0);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+after(() => server.close());
+const apiUrl = `http://127.0.0.1:${server.address().port}`;
+const client = (extra = {}) => new FunctionsClient({ secretKey: KEY, apiUrl, ...extra });
+const play = (...steps) => {
+  script = steps;
+  seen.length = 0;
+};
+
+test("a read is retried after 503, a connection reset and 429 with Retry-After, then succeeds", async () => {
+  play({ status: 503 }, { reset: true }, { status: 429, headers: { "retry-after": "0" } }, { status: 200, body: token });
+  const t = await client({ retries: 3 }).getToken(ID);
+  assert.equal(t.id, ID);
+  assert.deepEqual(seen, ["GET true", "GET true", "GET true", "GET true"]);
+});
+
+test("a create that may have landed is never repeated", async () => {
+  play({ reset: true });
+  await assert.rejects(client().createToken({ functionId: ID }), NetworkError);
+  play({ status: 503, body: "<html>busy</html>" });
+  const err = await client().createToken({ functionId: ID }).catch((e) => e);
+  assert.equal(err.status, 503);
+  assert.equal(err.message, "HTTP 503: <html>busy</html>");
+  assert.deepEqual(seen, ["POST true"]);
+});
+
+test("retries give up after the configured number with the last answer", async () => {
+  play({ status: 429, headers: { "retry-after": "0" } }, { status: 429, headers: { "retry-after": "0" } });
+  await assert.rejects(client({ retries: 1 }).deleteToken(ID), TooManyRequestsError);
+  assert.equal(seen.length, 2);
+});
+
+test("a slow API stops at timeoutMs with a TimeoutError", async () => {
+  play({ status: 200, body: token, delay: 1000 });
+  const started = Date.now();
+  await assert.rejects(client({ timeoutMs: 100 }).getToken(ID), TimeoutError);
+  assert.ok(Date.now() - started < 800);
+});
+
+test("truncated JSON or an HTML page is a clear error, never a crash", async () => {
+  play({ status: 200, body: '{"id":' });
+  await assert.rejects(client().getToken(ID), { name: "ScwError", type: "unexpected_response" });
+  play({ status: 500, body: "<!doctype html><h1>Internal</h1>" });
+  const err = await client().listTokens().catch((e) => e);
+  assert.ok(err instanceof ScwError);
+  assert.equal(err.message, "HTTP 500: <!doctype html><h1>Internal</h1>");
+  play();
+  assert.equal((await client().getToken(ID)).id, ID);
+});

@@ -1,0 +1,103 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { lib, useEmulator } from "./support.mjs";
+
+const { FunctionsClient, PrivateFunction, ValidationError, AbortError, ScwError } = lib;
+const emu = useEmulator();
+const client = () => new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
+
+async function secondFunction() {
+  const res = await fetch(`${emu.api_url}/functions/v1beta1/regions/${emu.region}/functions`, {
+    method: "POST",
+    headers: { "X-Auth-Token": emu.secret_key, "Content-Type": "application/json" },
+    body: JSON.stringify({ namespace_id: emu.namespace_id, name: `other-${Date.now()}`, privacy: "private", runtime: "node22" }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).id;
+}
+
+test("a private function answers 403 without a valid token, as a Response and not an exception", async () => {
+  const res = await new PrivateFunction({ url: emu.function_url, token: "not.a.token" }).fetch("/hello");
+  assert.ok(res instanceof Response);
+  assert.equal(res.status, 403);
+});
+
+test("a function token opens its function: method, path, query, headers and body pass through", async () => {
+  const { token } = await client().createToken({ functionId: emu.function_id });
+  const fn = new PrivateFunction({ url: emu.function_url, token });
+  const res = await fn.fetch("/greet?name=ada", { method: "POST", headers: { "x-trace": "7" }, body: "hi" });
+  assert.equal(res.status, 200);
+  const echo = await res.json();
+  assert.deepEqual([echo.method, echo.path, echo.query, echo.body, echo.headers["x-trace"]], ["POST", "/greet", "name=ada", "hi", "7"]);
+  assert.equal(echo.headers["x-auth-token"], undefined);
+  const bytes = await fn.fetch("bin", { method: "PUT", body: new TextEncoder().encode("bytes") });
+  assert.equal((await bytes.json()).body, "bytes");
+});
+
+test("a revoked token is refused", async () => {
+  const c = client();
+  const t = await c.createToken({ functionId: emu.function_id });
+  const fn = new PrivateFunction({ url: emu.function_url, token: t.token });
+  assert.equal((await fn.fetch("/")).status, 200);
+  await c.deleteToken(t.id);
+  assert.equal((await fn.fetch("/")).status, 403);
+});
+
+test("an expired token is refused", async () => {
+  const t = await client().createToken({ functionId: emu.function_id, expiresAt: new Date(Date.now() + 1500) });
+  const fn = new PrivateFunction({ url: emu.function_url, token: t.token });
+  assert.equal((await fn.fetch("/")).status, 200);
+  await sleep(1700);
+  assert.equal((await fn.fetch("/")).status, 403);
+});
+
+test("a namespace token opens every function of the namespace, a function token only its own", async () => {
+  const c = client();
+  const other = await secondFunction();
+  const otherUrl = `${emu.api_url}/fn/${other}`;
+  const ns = (await c.createToken({ namespaceId: emu.namespace_id })).token;
+  const fnOnly = (await c.createToken({ functionId: emu.function_id })).token;
+  assert.equal((await new PrivateFunction({ url: otherUrl, token: ns }).fetch("/")).status, 200);
+  assert.equal((await new PrivateFunction({ url: emu.function_url, token: ns }).fetch("/")).status, 200);
+  assert.equal((await new PrivateFunction({ url: otherUrl, token: fnOnly }).fetch("/")).status, 403);
+});
+
+test("a token provider is asked lazily, reused, and asked again once after a 403", async () => {
+  const c = client();
+  const first = await c.createToken({ functionId: emu.function_id });
+  const second = await c.createToken({ functionId: emu.function_id });
+  const handed = [first.token, second.token];
+  let asked = 0;
+  const fn = new PrivateFunction({ url: emu.function_url, tokenProvider: async () => handed[asked++] });
+  assert.equal(asked, 0);
+  assert.equal((await fn.fetch("/")).status, 200);
+  assert.equal((await fn.fetch("/")).status, 200);
+  assert.equal(asked, 1);
+  await c.deleteToken(first.id);
+  assert.equal((await fn.fetch("/", { method: "POST", body: "again" })).status, 200);
+  assert.equal(asked, 2);
+});
+
+test("decodeToken reads the claims and expiry without verifying", async () => {
+  const at = new Date(Date.now() + 3_600_000);
+  const t = await client().createToken({ namespaceId: emu.namespace_id, expiresAt: at });
+  const { claims, expiresAt } = lib.decodeToken(t.token);
+  assert.equal(claims.jti, t.id);
+  assert.equal(claims.application_claim[0].namespace_id, emu.namespace_id);
+  assert.equal(Math.floor(expiresAt.getTime() / 1000), Math.floor(at.getTime() / 1000));
+  assert.throws(() => lib.decodeToken("nope"), ValidationError);
+});
+
+test("the caller's signal cancels a call with an AbortError", async () => {
+  const { token } = await client().createToken({ functionId: emu.function_id });
+  const fn = new PrivateFunction({ url: emu.function_url, token });
+  const err = await fn.fetch("/", { signal: AbortSignal.abort() }).catch((e) => e);
+  assert.ok(err instanceof AbortError && err instanceof ScwError);
+  assert.equal(err.name, "AbortError");
+});
+
+test("an http URL that is not this machine is refused before any request", () => {
+  assert.throws(() => new PrivateFunction({ url: "http://example.com", token: "t" }), { name: "ValidationError", field: "url" });
+  assert.throws(() => new PrivateFunction({ url: "https://example.com" }), { name: "ValidationError", field: "token" });
+});
