@@ -21,7 +21,10 @@ export interface Token {
   expiresAt?: Date;
 }
 
-/** A Serverless Functions namespace. */
+/**
+ * A Serverless Functions namespace: every field the API sends, keys in camelCase, `*At` fields as
+ * Dates, nulls left out (nested objects such as `environmentVariables` keep their own keys).
+ */
 export interface Namespace {
   id: string;
   name: string;
@@ -31,20 +34,27 @@ export interface Namespace {
   status: string;
   description?: string;
   errorMessage?: string;
+  environmentVariables?: Record<string, string>;
+  createdAt?: Date;
+  updatedAt?: Date;
+  [field: string]: unknown;
 }
 
-/** A function; a private one is called at `https://${domainName}` with a token. */
+/** A function (same conversion as Namespace); a private one is called at `https://${domainName}`. */
 export interface Function {
   id: string;
   name: string;
   namespaceId: string;
   region: string;
   status: string;
-  privacy: "public" | "private" | "unknown_privacy" | string;
+  privacy: "public" | "private" | "unknown_privacy";
   domainName: string;
   runtime: string;
   description?: string;
   errorMessage?: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  [field: string]: unknown;
 }
 
 export interface FunctionsClientOptions {

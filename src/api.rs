@@ -7,7 +7,7 @@
 const HIDDEN: &str = "<hidden>";
 
 /// Read access to a parsed JSON value: the host's objects in wasm, `serde_json` in tests.
-pub trait Json: Sized {
+pub trait Json: Sized + Clone {
     /// A property of an object.
     fn get(&self, key: &str) -> Option<Self>;
     /// The value as a string.
@@ -77,68 +77,26 @@ impl Token {
     }
 }
 
-/// A Serverless Functions namespace (the fields a caller of private functions needs).
-#[derive(Debug)]
-pub struct Namespace {
-    pub id: String,
-    pub name: String,
-    pub project_id: String,
-    pub organization_id: String,
-    pub region: String,
-    pub status: String,
-    pub description: Option<String>,
-    pub error_message: Option<String>,
+/// Any object of the API (namespace, function) taken as it is, provided it has an `id`.
+pub fn object<J: Json + Clone>(j: &J) -> Option<J> {
+    j.str("id").map(|_| j.clone())
 }
 
-impl Namespace {
-    /// Reads a namespace; None when `id` is missing.
-    pub fn from_json(j: &impl Json) -> Option<Self> {
-        let s = |k| j.str(k).unwrap_or_default();
-        Some(Namespace {
-            id: j.str("id")?,
-            name: s("name"),
-            project_id: s("project_id"),
-            organization_id: s("organization_id"),
-            region: s("region"),
-            status: s("status"),
-            description: j.str("description"),
-            error_message: j.str("error_message"),
-        })
+/// `snake_case` to `camelCase`, for the keys of API objects handed to JS.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        match c {
+            '_' if !out.is_empty() => upper = true,
+            c if upper => {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
     }
-}
-
-/// A function (the fields a caller of private functions needs).
-#[derive(Debug)]
-pub struct Function {
-    pub id: String,
-    pub name: String,
-    pub namespace_id: String,
-    pub region: String,
-    pub status: String,
-    pub privacy: String,
-    pub domain_name: String,
-    pub runtime: String,
-    pub description: Option<String>,
-    pub error_message: Option<String>,
-}
-
-impl Function {
-    /// Reads a function; None when `id` is missing.
-    pub fn from_json(j: &impl Json) -> Option<Self> {
-        let s = |k| j.str(k).unwrap_or_default();
-        Some(Function {
-            id: j.str("id")?,
-            name: s("name"),
-            namespace_id: s("namespace_id"),
-            region: s("region"),
-            status: s("status"),
-            privacy: s("privacy"),
-            domain_name: s("domain_name"),
-            runtime: s("runtime"),
-            description: j.str("description"),
-            error_message: j.str("error_message"),
-        })
-    }
+    out
 }
 
 /// One page of a list answer: the objects under `key` and `total_count`.
@@ -236,8 +194,22 @@ mod tests {
     #[test]
     fn a_page_reads_its_objects_and_count() {
         let page = from_str::<Value>(r#"{"functions":[{"id":"f","name":"hello","namespace_id":"n","domain_name":"d"}],"total_count":7}"#).unwrap();
-        let p = Page::from_json(&page, "functions", Function::from_json).unwrap();
-        assert_eq!((p.items[0].domain_name.as_str(), p.total_count), ("d", 7));
+        let p = Page::from_json(&page, "functions", object).unwrap();
+        assert_eq!(
+            (p.items[0]["domain_name"].as_str(), p.total_count),
+            (Some("d"), 7)
+        );
+    }
+
+    #[test]
+    fn api_keys_become_camel_case() {
+        assert_eq!(camel_case("domain_name"), "domainName");
+        assert_eq!(
+            camel_case("secret_environment_variables"),
+            "secretEnvironmentVariables"
+        );
+        assert_eq!(camel_case("id"), "id");
+        assert_eq!(camel_case("_odd__key_"), "_oddKey");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! FunctionsClient logic: URLs, retries, pagination and waiting, over an abstract [`Transport`].
 
-use crate::api::{self, Function, Json, Namespace, Page, Token};
+use crate::api::{self, Json, Page, Token};
 use crate::error::{self, Body, Error, Subject};
 use crate::validate::{self, Scope};
 use std::future::Future;
@@ -294,27 +294,15 @@ impl<T: Transport> Client<T> {
     }
 
     /// GetNamespace.
-    pub async fn get_namespace(&self, id: &str) -> Result<(Namespace, &'static str), Error> {
-        self.one(
-            Method::Get,
-            "namespaces",
-            "namespace",
-            id,
-            Namespace::from_json,
-        )
-        .await
+    pub async fn get_namespace(&self, id: &str) -> Result<(T::Json, &'static str), Error> {
+        self.one(Method::Get, "namespaces", "namespace", id, api::object)
+            .await
     }
 
     /// GetFunction.
-    pub async fn get_function(&self, id: &str) -> Result<(Function, &'static str), Error> {
-        self.one(
-            Method::Get,
-            "functions",
-            "function",
-            id,
-            Function::from_json,
-        )
-        .await
+    pub async fn get_function(&self, id: &str) -> Result<(T::Json, &'static str), Error> {
+        self.one(Method::Get, "functions", "function", id, api::object)
+            .await
     }
 
     fn token_query(&self, filter: &TokenFilter) -> Result<[Option<String>; 5], Error> {
@@ -373,8 +361,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// ListNamespaces, every page.
-    pub async fn list_namespaces(&self) -> Result<Vec<Namespace>, Error> {
-        self.every_page("namespaces", Namespace::from_json, |page| {
+    pub async fn list_namespaces(&self) -> Result<Vec<T::Json>, Error> {
+        self.every_page("namespaces", api::object, |page| {
             self.url(
                 self.config.region,
                 "namespaces",
@@ -386,11 +374,11 @@ impl<T: Transport> Client<T> {
     }
 
     /// ListFunctions, every page, optionally of one namespace.
-    pub async fn list_functions(&self, namespace_id: Option<&str>) -> Result<Vec<Function>, Error> {
+    pub async fn list_functions(&self, namespace_id: Option<&str>) -> Result<Vec<T::Json>, Error> {
         let namespace_id = namespace_id
             .map(|n| validate::uuid(n, "namespaceId"))
             .transpose()?;
-        self.every_page("functions", Function::from_json, |page| {
+        self.every_page("functions", api::object, |page| {
             self.url(
                 self.config.region,
                 "functions",

@@ -20,7 +20,7 @@ pub use surface::{decode_token, FunctionsClient, PrivateFunction};
 
 #[cfg(target_arch = "wasm32")]
 mod surface {
-    use crate::api::{Function, Namespace, Token};
+    use crate::api::{self, Json, Token};
     use crate::client::{Client, Config, TokenFilter};
     use crate::error::Error;
     use crate::http::{get, JsGateway, JsTransport};
@@ -218,31 +218,17 @@ mod surface {
         o.into()
     }
 
-    fn namespace_js(n: &Namespace) -> JsValue {
+    /// A namespace or function as the API sent it, with camelCase keys, `*_at` timestamps as
+    /// Dates and nulls left out (nested values, such as environment variables, are left as they are).
+    fn object_js(j: &JsValue) -> JsValue {
         let o = Object::new();
-        set(&o, "id", n.id.as_str());
-        set(&o, "name", n.name.as_str());
-        set(&o, "projectId", n.project_id.as_str());
-        set(&o, "organizationId", n.organization_id.as_str());
-        set(&o, "region", n.region.as_str());
-        set(&o, "status", n.status.as_str());
-        set_opt(&o, "description", n.description.as_deref());
-        set_opt(&o, "errorMessage", n.error_message.as_deref());
-        o.into()
-    }
-
-    fn function_js(f: &Function) -> JsValue {
-        let o = Object::new();
-        set(&o, "id", f.id.as_str());
-        set(&o, "name", f.name.as_str());
-        set(&o, "namespaceId", f.namespace_id.as_str());
-        set(&o, "region", f.region.as_str());
-        set(&o, "status", f.status.as_str());
-        set(&o, "privacy", f.privacy.as_str());
-        set(&o, "domainName", f.domain_name.as_str());
-        set(&o, "runtime", f.runtime.as_str());
-        set_opt(&o, "description", f.description.as_deref());
-        set_opt(&o, "errorMessage", f.error_message.as_deref());
+        for (key, value) in j.entries().into_iter().filter(|(_, v)| !v.is_null()) {
+            let value = match value.as_string() {
+                Some(text) if key.ends_with("_at") && !text.is_empty() => Date::new(&value).into(),
+                _ => value,
+            };
+            set(&o, &api::camel_case(&key), value);
+        }
         o.into()
     }
 
@@ -403,7 +389,7 @@ mod surface {
         pub fn list_namespaces(&self) -> Promise {
             let c = self.inner.clone();
             promise(Box::pin(async move {
-                Ok(array(&c.list_namespaces().await?, namespace_js))
+                Ok(array(&c.list_namespaces().await?, object_js))
             }))
         }
 
@@ -412,7 +398,7 @@ mod surface {
         pub fn get_namespace(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
             promise(Box::pin(async move {
-                Ok(namespace_js(&c.get_namespace(&string(&id, "id")?).await?.0))
+                Ok(object_js(&c.get_namespace(&string(&id, "id")?).await?.0))
             }))
         }
 
@@ -424,7 +410,7 @@ mod surface {
                 let namespace_id = opt_string(&options(options_)?, "namespaceId")?;
                 Ok(array(
                     &c.list_functions(namespace_id.as_deref()).await?,
-                    function_js,
+                    object_js,
                 ))
             }))
         }
@@ -434,7 +420,7 @@ mod surface {
         pub fn get_function(&self, id: JsValue) -> Promise {
             let c = self.inner.clone();
             promise(Box::pin(async move {
-                Ok(function_js(&c.get_function(&string(&id, "id")?).await?.0))
+                Ok(object_js(&c.get_function(&string(&id, "id")?).await?.0))
             }))
         }
     }
