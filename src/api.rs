@@ -3,6 +3,8 @@
 //! No serde here on purpose: reading the host's `JSON.parse` result field by field keeps
 //! serde's machinery (and its float printing) out of the shipped wasm.
 
+use crate::prelude::*;
+
 /// The placeholder the API sends instead of a token's secret after its creation.
 const HIDDEN: &str = "<hidden>";
 
@@ -118,6 +120,27 @@ impl<T> Page<T> {
     }
 }
 
+/// Decimal digits of a number, without core::fmt (kept out of the wasm).
+pub trait Decimal {
+    /// The number in base 10.
+    fn to_decimal(self) -> String;
+}
+
+impl<N: Into<u32>> Decimal for N {
+    fn to_decimal(self) -> String {
+        let mut n: u32 = self.into();
+        let mut digits = Vec::with_capacity(10);
+        loop {
+            digits.push(b'0' + (n % 10) as u8);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        digits.iter().rev().map(|d| char::from(*d)).collect()
+    }
+}
+
 /// Appends `s` as a JSON string literal.
 fn push_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -198,6 +221,18 @@ mod tests {
         assert_eq!(
             (p.items[0]["domain_name"].as_str(), p.total_count),
             (Some("d"), 7)
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        assert_eq!(
+            (
+                0u32.to_decimal(),
+                404u16.to_decimal(),
+                u32::MAX.to_decimal()
+            ),
+            ("0".into(), "404".into(), "4294967295".into())
         );
     }
 

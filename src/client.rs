@@ -1,10 +1,11 @@
 //! FunctionsClient logic: URLs, retries, pagination and waiting, over an abstract [`Transport`].
 
-use crate::api::{self, Json, Page, Token};
+use crate::api::{self, Decimal, Json, Page, Token};
 use crate::error::{self, Body, Error, Subject};
+use crate::prelude::*;
 use crate::validate::{self, Scope};
-use std::future::Future;
-use std::pin::Pin;
+use core::future::Future;
+use core::pin::Pin;
 
 /// First backoff step; doubled at each retry.
 const BASE_DELAY_MS: f64 = 200.0;
@@ -107,7 +108,7 @@ pub fn retry_delay(
     if attempt >= retries || method == Method::Post || !retryable {
         return None;
     }
-    let backoff = (BASE_DELAY_MS * 2f64.powi(attempt.min(16) as i32)).min(MAX_DELAY_MS);
+    let backoff = (BASE_DELAY_MS * f64::from(1u32 << attempt.min(16))).min(MAX_DELAY_MS);
     let jittered = backoff * (0.5 + random.clamp(0.0, 1.0) / 2.0);
     let hinted = retry_after.and_then(|v| retry_after_ms(v, now_ms));
     Some(hinted.map_or(jittered, |h| h.clamp(0.0, MAX_RETRY_AFTER_MS)))
@@ -320,8 +321,8 @@ impl<T: Transport> Client<T> {
                 .map(validate::order_by)
                 .transpose()?
                 .map(String::from),
-            filter.page.map(|p| p.to_string()),
-            filter.page_size.map(|p| p.to_string()),
+            filter.page.map(|p| p.to_decimal()),
+            filter.page_size.map(|p| p.to_decimal()),
         ])
     }
 
@@ -353,8 +354,8 @@ impl<T: Transport> Client<T> {
     pub async fn list_all_tokens(&self, filter: &TokenFilter) -> Result<Vec<Token>, Error> {
         let mut q = self.token_query(filter)?;
         self.every_page("tokens", Token::from_json, |page| {
-            q[3] = Some(page.to_string());
-            q[4] = Some(ALL_PAGE_SIZE.to_string());
+            q[3] = Some(page.to_decimal());
+            q[4] = Some(ALL_PAGE_SIZE.to_decimal());
             self.token_list_url(&q)
         })
         .await
@@ -434,7 +435,7 @@ impl<T: Transport> Client<T> {
                         " is still ",
                         &status,
                         " after ",
-                        &timeout_ms.to_string(),
+                        &timeout_ms.to_decimal(),
                         " ms",
                     ]
                     .concat(),
@@ -452,7 +453,7 @@ fn read<J, R>(j: &J, item: fn(&J) -> Option<R>) -> Result<R, Error> {
 }
 
 fn page_query(namespace_id: Option<&str>, page: u32) -> String {
-    let (page, size) = (page.to_string(), ALL_PAGE_SIZE.to_string());
+    let (page, size) = (page.to_decimal(), ALL_PAGE_SIZE.to_decimal());
     query(&[
         ("namespace_id", namespace_id),
         ("page", Some(&page)),
@@ -464,7 +465,7 @@ fn timed_out(timeout_ms: u32) -> Error {
     Error::Timeout(
         [
             "the request timed out after ",
-            &timeout_ms.to_string(),
+            &timeout_ms.to_decimal(),
             " ms",
         ]
         .concat(),

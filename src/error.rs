@@ -1,6 +1,7 @@
 //! The crate's one error type, mapped from Scaleway error bodies; the JS boundary turns it into `ScwError` subclasses.
 
-use crate::api::Json;
+use crate::api::{Decimal, Json};
+use crate::prelude::*;
 
 /// Which JS error class an API failure becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,8 +232,8 @@ pub fn from_response(
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let fallback = || match &body.message {
         Some(m) if !m.is_empty() => m.clone(),
-        _ if parsed => join(&["HTTP ", &status.to_string()]),
-        _ => join(&["HTTP ", &status.to_string(), ": ", excerpt]),
+        _ if parsed => join(&["HTTP ", &status.to_decimal()]),
+        _ => join(&["HTTP ", &status.to_decimal(), ": ", excerpt]),
     };
     let message = match kind {
         Kind::InvalidArguments if !body.details.is_empty() => {

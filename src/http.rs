@@ -4,6 +4,7 @@ use crate::api::Json;
 use crate::client::{Method, Reply, Transport};
 use crate::error::Error;
 use crate::invoke::Gateway;
+use crate::prelude::*;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -2,9 +2,10 @@
 //! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::token;
 use crate::validate;
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 /// The host's fetch and token provider; http.rs implements it over fetch, tests over a script.
 #[allow(async_fn_in_trait)] // wasm is single-threaded: these futures never need to be Send

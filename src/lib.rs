@@ -3,6 +3,18 @@
 //! The modules hold plain Rust, tested natively; this file holds only the JS surface
 //! (`FunctionsClient`, `PrivateFunction`, `decodeToken`) and the JS <-> Rust conversions.
 
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+/// What the std prelude would give; the shipped wasm is `no_std` so that std's panic and
+/// formatting machinery stays out of it.
+mod prelude {
+    pub use alloc::boxed::Box;
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+}
+
 pub mod api;
 pub mod client;
 pub mod error;
@@ -15,6 +27,18 @@ pub mod validate;
 #[cfg(test)]
 mod testing;
 
+/// A panic must never happen (see the tests); if one did, trap instead of formatting a message.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// The allocator of the `no_std` wasm (the one std would use).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
 #[cfg(target_arch = "wasm32")]
 pub use surface::{decode_token, FunctionsClient, PrivateFunction};
 
@@ -25,11 +49,12 @@ mod surface {
     use crate::error::Error;
     use crate::http::{get, JsGateway, JsTransport};
     use crate::invoke::Invoker;
+    use crate::prelude::*;
     use crate::{token, validate};
+    use alloc::rc::Rc;
+    use core::future::Future;
+    use core::pin::Pin;
     use js_sys::{Array, Date, JsString, Object, Promise, Reflect};
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::rc::Rc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::future_to_promise;

@@ -1,6 +1,7 @@
 //! Function tokens: reading a JWT's claims and expiry. Nothing here verifies a signature.
 
 use crate::error::Error;
+use crate::prelude::*;
 
 fn sextet(c: u8) -> Option<u32> {
     Some(u32::from(match c {

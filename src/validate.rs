@@ -1,6 +1,7 @@
 //! Input checks done before any request: ids, regions, URLs, header values, numbers and dates.
 
 use crate::error::Error;
+use crate::prelude::*;
 
 /// Regions where Serverless Functions exist.
 pub const REGIONS: [&str; 3] = ["fr-par", "nl-ams", "pl-waw"];
@@ -129,7 +130,7 @@ pub fn base_url(s: &str, field: &'static str) -> Result<String, Error> {
 
 /// A whole number within `min..=max` (JS numbers arrive as f64; NaN and fractions are refused).
 pub fn whole(n: f64, min: u32, max: u32, field: &'static str) -> Result<u32, Error> {
-    if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
+    if n >= f64::from(min) && n <= f64::from(max) && n == f64::from(n as u32) {
         Ok(n as u32)
     } else {
         Err(invalid(field, "is out of range or not a whole number"))
