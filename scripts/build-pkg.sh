@@ -18,6 +18,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
 errors=$(cd pkg && ls snippets/*/js/errors.js)
 sed "s#__ERRORS__#./${errors}#" js/api.js > pkg/api.js
 cp js/index.js js/index.node.js js/index.workerd.js js/index.d.ts pkg/
+[ -f README.md ] && cp README.md pkg/
 rm -f pkg/.gitignore pkg/package.json
 
 node - <<'JS'
@@ -52,6 +53,10 @@ const pkg = {
 fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 JS
 
+# What a browser downloads: the wasm, the wasm-bindgen glue, the snippets and the entry.
 wasm="pkg/${name}_bg.wasm"
-total=$(cat "$wasm" "pkg/${name}.js" "pkg/${errors}" pkg/api.js pkg/index.js | gzip -9 | wc -c)
-echo "pkg/ built: $(wc -c < "$wasm") bytes of wasm; wasm + JS glue + entry gzip -9: ${total} bytes"
+shipped=("$wasm" "pkg/${name}.js" pkg/snippets/*/js/*.js pkg/api.js pkg/index.js)
+gz() { gzip -9c "$1" | wc -c; }
+total=0
+for f in "${shipped[@]}"; do total=$((total + $(gz "$f"))); done
+echo "pkg/ built: wasm $(wc -c < "$wasm") bytes ($(gz "$wasm") gzip -9); wasm + glue + snippets + entry, each gzip -9: ${total} bytes"

@@ -37,6 +37,10 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn set(this: &Headers, name: &str, value: &str);
 
+    /// `Object.assign`, catching what a hostile getter throws.
+    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
+    fn assign(target: &Object, source: &JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -209,9 +213,10 @@ impl Gateway for JsGateway {
 
     async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
         let options = Object::new();
-        if init.is_object() {
-            Object::assign(&options, init.unchecked_ref());
-        }
+        assign(&options, init).map_err(|_| Error::Validation {
+            field: "init",
+            reason: "could not be read",
+        })?;
         let headers = Headers::new(&get(init, "headers")).map_err(|_| Error::Validation {
             field: "headers",
             reason: "are not valid HTTP headers",

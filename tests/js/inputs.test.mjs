@@ -55,6 +55,7 @@ const cases = [
   ["provider not a function", "tokenProvider", () => new PrivateFunction({ url: "https://f.example", tokenProvider: "t" })],
   ["path with a line break", "path", () => new PrivateFunction({ url: "https://f.example", token: "t" }).fetch("/a\r\nb")],
   ["init not an object", "init", () => new PrivateFunction({ url: "https://f.example", token: "t" }).fetch("/", 5)],
+  ["init with a throwing getter", "init", () => new PrivateFunction({ url: "https://f.example", token: "t" }).fetch("/", { get body() { throw new Error("boom"); } })],
   ["provider giving a number", "tokenProvider", () => new PrivateFunction({ url: "https://f.example", tokenProvider: () => 5 }).fetch("/")],
   ["provider giving CR/LF", "tokenProvider", () => new PrivateFunction({ url: "https://f.example", tokenProvider: () => "a\nb" }).fetch("/")],
   ["decoding a number", "token", () => decodeToken(5)],
