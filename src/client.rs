@@ -309,7 +309,7 @@ impl<T: Transport> Client<T> {
     fn token_query(&self, filter: &TokenFilter) -> Result<[Option<String>; 5], Error> {
         let id = |v: &Option<String>, field| {
             v.as_deref()
-                .map(|v| validate::uuid(v, field).map(String::from))
+                .map(|v| validate::uuid(v, field, self.config.region).map(String::from))
                 .transpose()
         };
         Ok([
@@ -377,7 +377,7 @@ impl<T: Transport> Client<T> {
     /// ListFunctions, every page, optionally of one namespace.
     pub async fn list_functions(&self, namespace_id: Option<&str>) -> Result<Vec<T::Json>, Error> {
         let namespace_id = namespace_id
-            .map(|n| validate::uuid(n, "namespaceId"))
+            .map(|n| validate::uuid(n, "namespaceId", self.config.region))
             .transpose()?;
         self.every_page("functions", api::object, |page| {
             self.url(

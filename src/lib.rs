@@ -339,7 +339,8 @@ mod surface {
                     opt_string(&o, "functionId")?,
                     opt_string(&o, "namespaceId")?,
                 );
-                let scope = validate::scope(function_id.as_deref(), namespace_id.as_deref())?;
+                let scope =
+                    validate::scope(function_id.as_deref(), namespace_id.as_deref(), c.region())?;
                 let (description, expires) = (opt_string(&o, "description")?, expires_at(&o)?);
                 let t = c
                     .create_token(scope, description.as_deref(), expires.as_deref())

@@ -50,12 +50,13 @@ pub fn resource_id<'a>(
     }
 }
 
-/// A plain UUID (scopes and filters).
-pub fn uuid<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
-    if is_uuid(s) {
-        Ok(s)
-    } else {
-        Err(invalid(field, "must be a UUID"))
+/// The UUID of an id that must live in `region` (scopes and filters): a UUID or `region/uuid`.
+pub fn uuid<'a>(s: &'a str, field: &'static str, region: &str) -> Result<&'a str, Error> {
+    match resource_id(s, field)? {
+        (Some(other), _) if other != region => {
+            Err(invalid(field, "is in another region than the client"))
+        }
+        (_, uuid) => Ok(uuid),
     }
 }
 
@@ -68,14 +69,15 @@ pub enum Scope<'a> {
     Namespace(&'a str),
 }
 
-/// Exactly one of `functionId` and `namespaceId`, as a UUID.
+/// Exactly one of `functionId` and `namespaceId` (UUIDs or regional ids of `region`).
 pub fn scope<'a>(
     function_id: Option<&'a str>,
     namespace_id: Option<&'a str>,
+    region: &str,
 ) -> Result<Scope<'a>, Error> {
     match (function_id, namespace_id) {
-        (Some(f), None) => Ok(Scope::Function(uuid(f, "functionId")?)),
-        (None, Some(n)) => Ok(Scope::Namespace(uuid(n, "namespaceId")?)),
+        (Some(f), None) => Ok(Scope::Function(uuid(f, "functionId", region)?)),
+        (None, Some(n)) => Ok(Scope::Namespace(uuid(n, "namespaceId", region)?)),
         (Some(_), Some(_)) => Err(invalid(
             "functionId",
             "and namespaceId cannot both be given",
@@ -313,11 +315,34 @@ mod tests {
 
     #[test]
     fn a_token_has_exactly_one_scope() {
-        assert_eq!(scope(Some(ID), None).ok(), Some(Scope::Function(ID)));
-        assert_eq!(scope(None, Some(ID)).ok(), Some(Scope::Namespace(ID)));
-        assert!(scope(Some(ID), Some(ID)).is_err());
-        assert!(scope(None, None).is_err());
-        assert_eq!(field_of(scope(None, Some("x")).unwrap_err()), "namespaceId");
+        assert_eq!(
+            scope(Some(ID), None, "fr-par").ok(),
+            Some(Scope::Function(ID))
+        );
+        assert_eq!(
+            scope(None, Some(ID), "fr-par").ok(),
+            Some(Scope::Namespace(ID))
+        );
+        assert!(scope(Some(ID), Some(ID), "fr-par").is_err());
+        assert!(scope(None, None, "fr-par").is_err());
+        assert_eq!(
+            field_of(scope(None, Some("x"), "fr-par").unwrap_err()),
+            "namespaceId"
+        );
+    }
+
+    #[test]
+    fn a_scope_may_be_a_regional_id_of_the_client_region() {
+        let regional = ["fr-par/", ID].concat();
+        assert_eq!(
+            scope(Some(&regional), None, "fr-par").ok(),
+            Some(Scope::Function(ID))
+        );
+        let elsewhere = ["nl-ams/", ID].concat();
+        assert_eq!(
+            field_of(scope(None, Some(&elsewhere), "fr-par").unwrap_err()),
+            "namespaceId"
+        );
     }
 
     #[test]

@@ -36,7 +36,9 @@ test("an expiry given as a Date or an RFC 3339 string comes back as a Date", asy
 
 test("a regional id works wherever an id does", async () => {
   const c = client();
-  const { regionalId } = await c.createToken({ functionId: emu.function_id });
+  const { regionalId, functionId } = await c.createToken({ functionId: `${emu.region}/${emu.function_id}` });
+  assert.equal(functionId, emu.function_id);
+  assert.ok((await c.listAllTokens({ functionId: `${emu.region}/${emu.function_id}` })).length > 0);
   assert.equal((await c.getToken(regionalId)).regionalId, regionalId);
   await c.deleteToken(regionalId);
   await assert.rejects(c.getToken(regionalId), NotFoundError);
