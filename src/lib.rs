@@ -71,10 +71,17 @@ mod surface {
     }
 
     fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
-        // Defining a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+        set_value(target, key, value.into());
     }
 
+    /// Not inlined: it is called from every conversion, once is enough in the wasm.
+    #[inline(never)]
+    fn set_value(target: &Object, key: &str, value: JsValue) {
+        // Defining a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+    }
+
+    #[inline(never)]
     fn set_opt(target: &Object, key: &str, value: Option<&str>) {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             set(target, key, v);
