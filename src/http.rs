@@ -5,6 +5,7 @@ use crate::client::{Method, Reply, Transport};
 use crate::error::Error;
 use crate::invoke::Gateway;
 use crate::prelude::*;
+use core::cell::RefCell;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -204,7 +205,19 @@ impl Transport for JsTransport {
 
 /// A private function over the host's fetch, with the caller's token provider (if any).
 pub struct JsGateway {
-    pub provider: Option<Function>,
+    provider: Option<Function>,
+    /// The provider's answer while it is awaited, shared by concurrent calls so it is asked once.
+    pending: RefCell<Option<Promise>>,
+}
+
+impl JsGateway {
+    /// A gateway asking `provider` (if any) for tokens.
+    pub fn new(provider: Option<Function>) -> Self {
+        JsGateway {
+            provider,
+            pending: RefCell::new(None),
+        }
+    }
 }
 
 impl Gateway for JsGateway {
@@ -251,12 +264,28 @@ impl Gateway for JsGateway {
             reason: "must resolve to a token string",
         };
         let provider = self.provider.as_ref().ok_or_else(refused)?;
-        let value = provider
-            .call0(&JsValue::UNDEFINED)
-            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
-        let token = JsFuture::from(Promise::resolve(&value))
-            .await
-            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+        let shared = self.pending.borrow().clone();
+        let promise = match shared {
+            Some(p) => p,
+            None => {
+                let value = provider
+                    .call0(&JsValue::UNDEFINED)
+                    .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+                let p = Promise::resolve(&value);
+                *self.pending.borrow_mut() = Some(p.clone());
+                p
+            }
+        };
+        let answer = JsFuture::from(promise.clone()).await;
+        if self
+            .pending
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| **p == *promise)
+        {
+            *self.pending.borrow_mut() = None;
+        }
+        let token = answer.map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
         token.as_string().ok_or_else(refused)
     }
 

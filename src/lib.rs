@@ -493,7 +493,7 @@ mod surface {
                 inner: Rc::new(Invoker::new(
                     &url,
                     fixed.as_deref(),
-                    JsGateway { provider },
+                    JsGateway::new(provider),
                 )?),
             })
         }

@@ -79,6 +79,15 @@ test("a token provider is asked lazily, reused, and asked again once after a 403
   assert.equal(asked, 2);
 });
 
+test("concurrent first calls ask the token provider once", async () => {
+  const { token } = await client().createToken({ functionId: emu.function_id });
+  let asked = 0;
+  const fn = new PrivateFunction({ url: emu.function_url, tokenProvider: async () => (asked++, token) });
+  const answers = await Promise.all([fn.fetch("/a"), fn.fetch("/b"), fn.fetch("/c")]);
+  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+  assert.equal(asked, 1);
+});
+
 test("decodeToken reads the claims and expiry without verifying", async () => {
   const at = new Date(Date.now() + 3_600_000);
   const t = await client().createToken({ namespaceId: emu.namespace_id, expiresAt: at });
