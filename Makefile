@@ -3,45 +3,51 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-EMULATOR_DEBUG := target/debug/scw-emulator
-EMULATOR_RELEASE := target/release/scw-emulator
+WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser demo bench
 
 setup:
 	scripts/setup.sh wasm npm
 
-## pkg/: the npm package (wasm-pack, wasm-opt -Oz, entry files, types)
+## pkg/: the npm package (wasm-pack, wasm-opt -Oz, entries, types, package.json)
 build: setup
 	scripts/build-pkg.sh
 
 emulator:
 	cargo build --quiet -p scw-emulator
 
-lint:
+lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 
-test-wasm:
-	wasm-pack test --node
+# The shipped wasm is no_std; its wasm-bindgen tests run with std under Node.
+test-wasm: setup
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test -p scw-functions-auth $(WASM) --features std --test wasm
 
 test-js: build emulator
-	tsc --noEmit -p tests/types
+	tsc -p tests/types/tsconfig.json
 	node --test tests/js/ tests/conformance/
 
-test: setup lint test-rust test-wasm test-js
+test-browser: build emulator
+	scripts/setup.sh browser
+	node --test tests/browser/
+
+test: lint test-rust test-wasm test-js test-browser
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build
 	cargo build --quiet --release -p scw-emulator
-	$(EMULATOR_RELEASE) --port $(PORT) | node scripts/demo-banner.mjs
+	target/release/scw-emulator --port $(PORT) | node scripts/demo-banner.mjs
 
 bench: build
 	scripts/setup.sh bench
 	cargo build --quiet --release -p scw-emulator
-	bench/run.sh
+	bench/emulator-wrk.sh
