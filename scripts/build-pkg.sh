@@ -17,7 +17,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
 # module so that `instanceof` holds.
 errors=$(cd pkg && ls snippets/*/js/errors.js)
 sed "s#__ERRORS__#./${errors}#" js/api.js > pkg/api.js
-cp js/index.js js/index.node.js js/index.workerd.js js/index.d.ts pkg/
+cp js/index.js js/index.node.js js/index.workerd.js js/index.deno.js js/index.d.ts pkg/
 [ -f README.md ] && cp README.md pkg/
 rm -f pkg/.gitignore pkg/package.json
 
@@ -41,13 +41,14 @@ const pkg = {
     ".": {
       types: "./index.d.ts",
       workerd: "./index.workerd.js",
+      deno: "./index.deno.js",
       node: { import: "./index.node.js", require: "./index.cjs" },
       browser: "./index.js",
       default: "./index.js",
     },
     "./package.json": "./package.json",
   },
-  sideEffects: ["./index.js", "./index.node.js", "./index.workerd.js", "./index.cjs"],
+  sideEffects: ["./index.js", "./index.node.js", "./index.workerd.js", "./index.deno.js", "./index.cjs"],
   engines: { node: ">=18" },
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");

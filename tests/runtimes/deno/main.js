@@ -1,0 +1,7 @@
+// Deno: the package through an `npm:` specifier, resolved from this project's node_modules
+// (nodeModulesDir "manual": no download). Prints the scenario's outcome as JSON.
+import * as lib from "npm:scw-functions-auth";
+import { scenario } from "../shared/scenario.js";
+
+const env = { ...JSON.parse(Deno.env.get("EMULATOR")), runtime: "deno" };
+console.log(JSON.stringify(await scenario(lib, env)));
