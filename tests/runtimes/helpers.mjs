@@ -72,7 +72,8 @@ export async function waitForHttp(url, { timeoutMs = 20_000, process } = {}) {
       await fetch(url);
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`${url} not up: ${error.message}\n${process?.output() ?? ""}`);
+      const exited = process && process.child.exitCode !== null;
+      if (exited || Date.now() > until) throw new Error(`${url} not up: ${error.message}\n${process?.output() ?? ""}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -86,4 +87,56 @@ export async function launchChromium() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
+}
+
+/**
+ * Runs one module worker in workerd (npm package `workerd`, installed in tests/runtimes/workerd).
+ * workerd resolves no node_modules: the config names every module. The package is mounted under
+ * the bare name `scw-functions-auth` (its `workerd` entry, the wasm as a `wasm` module, the other
+ * ES modules by their paths), as a bundler honouring the `workerd` condition would. `modules` maps
+ * module names to files for the worker's own code, the first being the main module (workerd
+ * resolves bare specifiers like relative ones, so the package sits in the main module's folder); `bindings`
+ * become text bindings. Outbound fetches may reach loopback. Resolves with `{ url, stop }`.
+ */
+export async function startWorkerd({ modules, bindings = {} }) {
+  const project = path.join(here, "workerd");
+  const nodeModules = path.join(project, "node_modules");
+  const pkgDir = path.join(nodeModules, "scw-functions-auth");
+  const { readdirSync, writeFileSync } = await import("node:fs");
+  const files = readdirSync(pkgDir, { recursive: true }).map(String);
+  const dir = path.posix.dirname(Object.keys(modules)[0]);
+  const at = (name) => path.posix.join(dir, name);
+  const pkgModules = [
+    `(name = "${at("scw-functions-auth")}", esModule = embed "scw-functions-auth/index.workerd.js")`,
+    ...files.filter((f) => f.endsWith(".wasm")).map((f) => `(name = "${at(f)}", wasm = embed "scw-functions-auth/${f}")`),
+    ...files
+      .filter((f) => f.endsWith(".js") && !f.startsWith("index."))
+      .map((f) => `(name = "${at(f)}", esModule = embed "scw-functions-auth/${f}")`),
+  ];
+  const own = Object.entries(modules).map(
+    ([name, file]) => `(name = "${name}", esModule = embed "${path.relative(nodeModules, file)}")`,
+  );
+  const text = Object.entries(bindings).map(([name, value]) => `(name = "${name}", text = ${JSON.stringify(value)})`);
+  const port = await freePort();
+  const config = path.join(nodeModules, `.runtime-test-${port}.capnp`);
+  writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    ${[...own, ...pkgModules].join(",\n    ")}
+  ],
+  bindings = [${text.join(", ")}],
+  compatibilityDate = "2025-01-01",
+);
+`);
+  const server = startProcess(path.join(nodeModules, ".bin/workerd"), ["serve", config], { cwd: project });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url + "/__ready", { process: server });
+  return { url, output: server.output, stop: server.stop };
 }
