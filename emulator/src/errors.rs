@@ -30,6 +30,16 @@ pub enum ApiError {
     Denied(&'static str),
     /// 404 with the message-only body, e.g. `Token was not found`.
     NotFound(&'static str),
+    /// 404 `not_found` with `resource` and `resource_id`, as the IAM API answers.
+    Missing {
+        resource: &'static str,
+        resource_id: String,
+    },
+    /// 403 `permissions_denied` for one resource and action.
+    PermissionsDenied {
+        resource: &'static str,
+        action: &'static str,
+    },
     /// 400 `invalid_arguments`.
     Invalid(Vec<Detail>),
     /// 500 when the machine itself fails (disk full, ...); never caused by input.
@@ -55,6 +65,17 @@ impl IntoResponse for ApiError {
                 json!({"message": "authentication is denied", "method": "api_key", "reason": reason, "type": "denied_authentication"}),
             ),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, json!({ "message": message })),
+            ApiError::Missing {
+                resource,
+                resource_id,
+            } => (
+                StatusCode::NOT_FOUND,
+                json!({"message": "resource is not found", "resource": resource, "resource_id": resource_id, "type": "not_found"}),
+            ),
+            ApiError::PermissionsDenied { resource, action } => (
+                StatusCode::FORBIDDEN,
+                json!({"details": [{"action": action, "resource": resource}], "message": "insufficient permissions", "type": "permissions_denied"}),
+            ),
             ApiError::Invalid(details) => (
                 StatusCode::BAD_REQUEST,
                 json!({"details": details, "message": "invalid argument(s)", "type": "invalid_arguments"}),

@@ -1,4 +1,4 @@
-//! The function gateway: checks the caller's token, then echoes the request or proxies it upstream.
+//! The function gateway: checks the caller's token or IAM key, then echoes the request or proxies it upstream.
 
 use std::collections::BTreeMap;
 
@@ -12,12 +12,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::json;
+use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::app::Shared;
 use crate::jwt::application_claim;
-use crate::model::{Privacy, Scope};
+use crate::model::{Namespace, Privacy, RuleTarget, Scope};
 
 /// Largest request body a function accepts (Scaleway's limit is 6 MB).
 const MAX_FUNCTION_BODY: usize = 6 * 1024 * 1024;
@@ -114,10 +115,14 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// Lets a call through to a public function, or to a private one with a valid token for it.
+/// Permission sets that open a project's private functions to an IAM application.
+const FUNCTION_ACCESS: [&str; 2] = ["FunctionsPrivateAccess", "FunctionsFullAccess"];
+
+/// Lets a call through to a public function, or to a private one with a valid token for it
+/// or the secret key of an IAM API key allowed to call the functions of its project.
 fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Refusal> {
     let forbidden = || Refusal::Forbidden;
-    let (namespace_id, key) = {
+    let (namespace, key) = {
         let state = app.store.read();
         let function = (state.functions.get(&function_id))
             .filter(|f| f.deleted_at.is_none())
@@ -125,17 +130,20 @@ fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Ref
         if function.privacy == Privacy::Public {
             return Ok(());
         }
-        let key = state
-            .key(function.namespace_id)
+        let namespace = (state.namespaces.get(&function.namespace_id))
             .cloned()
             .ok_or_else(forbidden)?;
-        (function.namespace_id, key)
+        let key = state.key(namespace.id).cloned().ok_or_else(forbidden)?;
+        (namespace, key)
     };
-    let jwt = (headers.get("x-auth-token"))
+    let credential = (headers.get("x-auth-token"))
         .and_then(|v| v.to_str().ok())
         .ok_or_else(forbidden)?;
+    if let Ok(secret) = Uuid::try_parse(credential) {
+        return admit_api_key(app, secret, &namespace);
+    }
     // Signature, algorithm, audience, issuer and `exp` are checked without any lock held.
-    let claims = key.verify(jwt).ok_or_else(forbidden)?;
+    let claims = key.verify(credential).ok_or_else(forbidden)?;
     let token_id = Uuid::try_parse(&claims.jti).map_err(|_| forbidden())?;
     let state = app.store.read();
     let token = (state.tokens.get(&token_id))
@@ -144,9 +152,38 @@ fn admit(app: &Shared, function_id: Uuid, headers: &HeaderMap) -> Result<(), Ref
         .ok_or_else(forbidden)?;
     let opens = match token.scope {
         Scope::Function(id) => id == function_id,
-        Scope::Namespace(id) => id == namespace_id,
+        Scope::Namespace(id) => id == namespace.id,
     };
     if opens && claims.application_claim == application_claim(token.scope) {
+        Ok(())
+    } else {
+        Err(Refusal::Forbidden)
+    }
+}
+
+/// An IAM secret key opens the function when it is live and its application holds a policy
+/// granting function access on the namespace's project (or its whole organization).
+fn admit_api_key(app: &Shared, secret: Uuid, namespace: &Namespace) -> Result<(), Refusal> {
+    let state = app.store.read();
+    // Every key is compared, in constant time, so that timing tells nothing about the secrets.
+    let mut found = None;
+    for key in state.api_keys.values() {
+        if bool::from(key.secret_key.as_bytes().ct_eq(secret.as_bytes())) {
+            found = Some(key);
+        }
+    }
+    let key = found
+        .filter(|k| k.expires_at.is_none_or(|at| OffsetDateTime::now_utc() < at))
+        .ok_or(Refusal::Forbidden)?;
+    let granted = (state.policies.values())
+        .filter(|p| p.application_id == key.application_id)
+        .flat_map(|p| &p.rules)
+        .filter(|r| (r.permission_set_names.iter()).any(|s| FUNCTION_ACCESS.contains(&s.as_str())))
+        .any(|r| match &r.target {
+            RuleTarget::Projects(ids) => ids.contains(&namespace.project_id),
+            RuleTarget::Organization(id) => *id == namespace.organization_id,
+        });
+    if granted {
         Ok(())
     } else {
         Err(Refusal::Forbidden)

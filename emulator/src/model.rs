@@ -99,6 +99,60 @@ pub struct Token {
     pub deleted_at: Option<OffsetDateTime>,
 }
 
+/// An IAM application: the principal that API keys and policies belong to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Application {
+    pub id: Uuid,
+    pub name: String,
+    pub organization_id: Uuid,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// One rule of a policy: permission sets granted on projects or on the whole organization.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: Uuid,
+    pub permission_set_names: Vec<String>,
+    pub target: RuleTarget,
+}
+
+/// Where a rule applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleTarget {
+    Projects(Vec<Uuid>),
+    Organization(Uuid),
+}
+
+/// An IAM policy attached to an application.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Policy {
+    pub id: Uuid,
+    pub name: String,
+    pub organization_id: Uuid,
+    pub application_id: Uuid,
+    pub description: String,
+    pub rules: Vec<Rule>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// An IAM API key of an application. The secret is kept: the gateway must recognise it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub access_key: String,
+    pub secret_key: Uuid,
+    pub application_id: Uuid,
+    pub description: String,
+    pub default_project_id: Uuid,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub expires_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
 /// One acknowledged change: a journal line, replayed in order on start-up.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -112,6 +166,14 @@ pub enum Change {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+    Application(Application),
+    Policy(Policy),
+    ApiKey(ApiKey),
+    /// Removes an IAM application (with its keys and policies), a policy or an API key at
+    /// once: IAM deletions answer 204 and leave nothing visible behind.
+    Forget {
+        id: String,
+    },
 }
 
 /// Everything the emulator keeps, as written to the snapshot file.
@@ -123,6 +185,12 @@ pub struct Snapshot {
     pub namespaces: Vec<Namespace>,
     pub functions: Vec<Function>,
     pub tokens: Vec<Token>,
+    #[serde(default)]
+    pub applications: Vec<Application>,
+    #[serde(default)]
+    pub policies: Vec<Policy>,
+    #[serde(default)]
+    pub api_keys: Vec<ApiKey>,
 }
 
 /// Where a record stands in its life, from its timestamps and the configured delay.

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::jwt::NamespaceKey;
-use crate::model::{Change, Function, Namespace, Scope, Snapshot, Token};
+use crate::model::{
+    ApiKey, Application, Change, Function, Namespace, Policy, Scope, Snapshot, Token,
+};
 
 /// Who the emulator is: the secret key its API accepts and the ids it reports.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +25,10 @@ pub struct State {
     pub namespaces: HashMap<Uuid, Namespace>,
     pub functions: HashMap<Uuid, Function>,
     pub tokens: HashMap<Uuid, Token>,
+    pub applications: HashMap<Uuid, Application>,
+    pub policies: HashMap<Uuid, Policy>,
+    /// API keys by access key.
+    pub api_keys: HashMap<String, ApiKey>,
     keys: HashMap<Uuid, Arc<NamespaceKey>>,
     domains: HashMap<String, Uuid>,
     /// Tokens by creation time, then id.
@@ -39,6 +45,9 @@ impl State {
             namespaces: HashMap::new(),
             functions: HashMap::new(),
             tokens: HashMap::new(),
+            applications: HashMap::new(),
+            policies: HashMap::new(),
+            api_keys: HashMap::new(),
             keys: HashMap::new(),
             domains: HashMap::new(),
             token_order: BTreeSet::new(),
@@ -55,7 +64,10 @@ impl State {
         });
         let changes = (snapshot.namespaces.into_iter().map(Change::Namespace))
             .chain(snapshot.functions.into_iter().map(Change::Function))
-            .chain(snapshot.tokens.into_iter().map(Change::Token));
+            .chain(snapshot.tokens.into_iter().map(Change::Token))
+            .chain(snapshot.applications.into_iter().map(Change::Application))
+            .chain(snapshot.policies.into_iter().map(Change::Policy))
+            .chain(snapshot.api_keys.into_iter().map(Change::ApiKey));
         for change in changes {
             state.apply(change)?;
         }
@@ -77,6 +89,9 @@ impl State {
                 .filter(|t| t.deleted_at.is_none())
                 .cloned()
                 .collect(),
+            applications: self.applications.values().cloned().collect(),
+            policies: self.policies.values().cloned().collect(),
+            api_keys: self.api_keys.values().cloned().collect(),
         }
     }
 
@@ -98,6 +113,16 @@ impl State {
                 self.tokens.insert(token.id, token);
             }
             Change::Delete { id, at } => self.mark_deleted(id, at),
+            Change::Application(application) => {
+                self.applications.insert(application.id, application);
+            }
+            Change::Policy(policy) => {
+                self.policies.insert(policy.id, policy);
+            }
+            Change::ApiKey(key) => {
+                self.api_keys.insert(key.access_key.clone(), key);
+            }
+            Change::Forget { id } => self.forget(&id),
         }
         Ok(())
     }
@@ -136,6 +161,19 @@ impl State {
             }
         } else if let Some(token) = self.tokens.get_mut(&id) {
             mark(&mut token.deleted_at);
+        }
+    }
+
+    fn forget(&mut self, id: &str) {
+        if self.api_keys.remove(id).is_some() {
+            return;
+        }
+        let Ok(id) = Uuid::try_parse(id) else { return };
+        if self.applications.remove(&id).is_some() {
+            self.api_keys.retain(|_, k| k.application_id != id);
+            self.policies.retain(|_, p| p.application_id != id);
+        } else {
+            self.policies.remove(&id);
         }
     }
 

@@ -1,7 +1,9 @@
-//! The Functions API v1beta1: `/functions/v1beta1/regions/{region}/...`, behind the secret key.
+//! The Functions API v1beta1 (`/functions/v1beta1/regions/{region}/...`) and the IAM subset
+//! (`/iam/v1alpha1/...`), behind the emulator's own secret key.
 
 mod extract;
 mod functions;
+mod iam;
 mod namespaces;
 mod paging;
 mod tokens;
@@ -59,6 +61,31 @@ pub fn router(app: Shared) -> Router<Shared> {
         .route(
             &format!("{base}/tokens/{{id}}"),
             get(tokens::get).delete(tokens::delete),
+        )
+        .route(
+            "/iam/v1alpha1/applications",
+            get(iam::list_applications).post(iam::create_application),
+        )
+        .route(
+            "/iam/v1alpha1/applications/{id}",
+            get(iam::get_application).delete(iam::delete_application),
+        )
+        .route(
+            "/iam/v1alpha1/policies",
+            get(iam::list_policies).post(iam::create_policy),
+        )
+        .route(
+            "/iam/v1alpha1/policies/{id}",
+            get(iam::get_policy).delete(iam::delete_policy),
+        )
+        .route("/iam/v1alpha1/rules", get(iam::list_rules))
+        .route(
+            "/iam/v1alpha1/api-keys",
+            get(iam::list_api_keys).post(iam::create_api_key),
+        )
+        .route(
+            "/iam/v1alpha1/api-keys/{id}",
+            get(iam::get_api_key).delete(iam::delete_api_key),
         )
         .route_layer(middleware::from_fn_with_state(app, require_secret_key))
 }
