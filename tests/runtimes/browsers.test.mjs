@@ -1,0 +1,57 @@
+// The installed tarball in Chromium: a plain <script type="module"> page without bundler, and a
+// Vite build. The emulator serves each page, so the page, the API and the function share an origin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { here, run, startEmulator, launchChromium, expected } from "./helpers.mjs";
+
+let browser;
+let viteDist;
+before(async () => {
+  viteDist = await mkdtemp(path.join(tmpdir(), "scw-vite-"));
+  const vite = path.join(here, "vite");
+  [browser] = await Promise.all([
+    launchChromium(),
+    run(path.join(vite, "node_modules/.bin/vite"), ["build", "--logLevel", "warn", "--outDir", viteDist, "--emptyOutDir"], { cwd: vite }),
+  ]);
+});
+after(async () => {
+  await browser?.close();
+  if (viteDist) await rm(viteDist, { recursive: true, force: true });
+});
+
+/** Opens `page` of a site served by a fresh emulator and resolves with the page's `outcome`. */
+async function outcomeOf(www, page) {
+  const emulator = await startEmulator(["--www", www]);
+  const tab = await browser.newPage();
+  const errors = [];
+  tab.on("pageerror", (e) => errors.push(e.message));
+  // Expected failures: the function called without a token (403), the favicon nobody serves.
+  tab.on("response", (r) => {
+    const { pathname } = new URL(r.url());
+    const expectedFailure = (r.status() === 403 && pathname.startsWith("/fn/")) || pathname === "/favicon.ico";
+    if (r.status() >= 400 && !expectedFailure) errors.push(`${r.status()} ${pathname}`);
+  });
+  try {
+    await tab.goto(new URL(page, emulator.api_url).href);
+    await tab.waitForFunction(() => window.outcome, null, { timeout: 20_000 });
+    return { outcome: await tab.evaluate(() => window.outcome), errors };
+  } finally {
+    await tab.close();
+    await emulator.stop();
+  }
+}
+
+test("Chromium, plain module page (no bundler, no init call): token created, listed, call admitted, deleted", async () => {
+  const { outcome, errors } = await outcomeOf(here, "/browser/index.html");
+  assert.deepEqual(outcome, expected);
+  assert.deepEqual(errors, []);
+});
+
+test("Chromium, Vite build: token created, listed, call admitted, deleted", async () => {
+  const { outcome, errors } = await outcomeOf(viteDist, "/index.html");
+  assert.deepEqual(outcome, expected);
+  assert.deepEqual(errors, []);
+});
