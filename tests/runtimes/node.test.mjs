@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { here, run, lastJson, startEmulator, readyLine, expected } from "./helpers.mjs";
+import { here, root, run, lastJson, startEmulator, readyLine, expected } from "./helpers.mjs";
 
 const project = path.join(here, "node");
 let emulator;
@@ -19,3 +19,25 @@ for (const [name, args] of [
     assert.deepEqual(lastJson(out), expected);
   });
 }
+
+test("examples/node: the script creates, lists and deletes a token, and the function answers 200", async () => {
+  const out = await run(process.execPath, ["tokens.js"], {
+    cwd: path.join(root, "examples/node"),
+    env: {
+      SCW_SECRET_KEY: emulator.secret_key,
+      SCW_REGION: emulator.region,
+      SCW_API_URL: emulator.api_url,
+      SCW_FUNCTION_ID: emulator.function_id,
+      FUNCTION_URL: emulator.function_url,
+    },
+  });
+  const id = out.match(/^created token (\S+),/m)?.[1];
+  assert.ok(id, out);
+  assert.match(out, new RegExp(`^  ${id}  `, "m"));
+  assert.match(out, /^function answered 200:/m);
+  assert.match(out, new RegExp(`^deleted token ${id}$`, "m"));
+  const left = await fetch(`${emulator.api_url}/functions/v1beta1/regions/${emulator.region}/tokens/${id}`, {
+    headers: { "x-auth-token": emulator.secret_key },
+  });
+  assert.equal(left.status, 404);
+});
