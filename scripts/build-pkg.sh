@@ -18,6 +18,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
 errors=$(cd pkg && ls snippets/*/js/errors.js)
 sed "s#__ERRORS__#./${errors}#" js/api.js > pkg/api.js
 cp js/index.js js/index.node.js js/index.workerd.js js/index.deno.js js/index.d.ts pkg/
+cp js/index.d.ts pkg/index.d.cts   # the same declarations, read as CommonJS for require()
 [ -f README.md ] && cp README.md pkg/
 rm -f pkg/.gitignore pkg/package.json
 
@@ -33,13 +34,13 @@ const pkg = {
   repository: { type: "git", url: `git+${field("repository")}.git` },
   keywords: ["scaleway", "serverless", "functions", "token", "wasm"],
   type: "module",
-  files: ["*.js", "*.cjs", "*.d.ts", "*.wasm", "snippets/", "README.md"],
+  files: ["*.js", "*.cjs", "*.d.ts", "*.d.cts", "*.wasm", "snippets/", "README.md"],
   main: "./index.cjs",
   module: "./index.js",
   types: "./index.d.ts",
   exports: {
     ".": {
-      types: "./index.d.ts",
+      types: { require: "./index.d.cts", default: "./index.d.ts" },
       workerd: "./index.workerd.js",
       deno: "./index.deno.js",
       node: { import: "./index.node.js", require: "./index.cjs" },
