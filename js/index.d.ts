@@ -99,6 +99,29 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+export interface CreateFunctionAccessKeyOptions {
+  /** The project whose private functions the key may call (a UUID). */
+  projectId: string;
+  /** Read from a namespace of the project in the client's region when not given. */
+  organizationId?: string;
+  description?: string;
+  /** Date or RFC 3339 string in the future; absent: the key never expires. */
+  expiresAt?: Date | string;
+}
+
+/**
+ * An IAM API key allowed to call a project's private functions (`FunctionsPrivateAccess`), with
+ * the application and policy made for it. `secretKey` is shown only here.
+ */
+export interface FunctionAccessKey {
+  accessKey: string;
+  secretKey: string;
+  applicationId: string;
+  policyId: string;
+  /** Absent when the key never expires. */
+  expiresAt?: Date;
+}
+
 /** Manages Serverless Functions tokens with an IAM secret key. Every method rejects with a `ScwError` subclass. */
 export class FunctionsClient {
   /** @throws {ValidationError} when an option is missing or malformed. */
@@ -115,10 +138,15 @@ export class FunctionsClient {
   getNamespace(id: string): Promise<Namespace>;
   listFunctions(options?: { namespaceId?: string }): Promise<Function[]>;
   getFunction(id: string): Promise<Function>;
+  /** Application + policy + API key in one call; what was made is deleted again if a later step fails. */
+  createFunctionAccessKey(options: CreateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
+  /** Deletes the key, then its application's policies and the application. */
+  deleteFunctionAccessKey(accessKey: string): Promise<void>;
   free(): void;
 }
 
 export type PrivateFunctionOptions =
+  /** `token`: a function token or the secret key of an IAM API key (both go in `X-Auth-Token`). */
   | { url: string; token: string; tokenProvider?: undefined }
   | { url: string; tokenProvider: () => string | Promise<string>; token?: undefined };
 

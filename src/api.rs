@@ -79,6 +79,29 @@ impl Token {
     }
 }
 
+/// An IAM API key as CreateAPIKey answers, with the application and policy made for it.
+#[derive(Debug, PartialEq)]
+pub struct AccessKey {
+    pub access_key: String,
+    pub secret_key: String,
+    pub application_id: String,
+    pub policy_id: String,
+    pub expires_at: Option<String>,
+}
+
+impl AccessKey {
+    /// Reads a created key; None without `access_key` or `secret_key` (only creation shows it).
+    pub fn from_json(j: &impl Json) -> Option<Self> {
+        Some(AccessKey {
+            access_key: j.str("access_key")?,
+            secret_key: j.str("secret_key").filter(|s| !s.is_empty())?,
+            application_id: j.str("application_id").unwrap_or_default(),
+            policy_id: String::new(),
+            expires_at: j.str("expires_at"),
+        })
+    }
+}
+
 /// Any object of the API (namespace, function) taken as it is, provided it has an `id`.
 pub fn object<J: Json + Clone>(j: &J) -> Option<J> {
     j.str("id").map(|_| j.clone())
@@ -175,6 +198,19 @@ pub fn json_object(fields: &[(&str, Option<&str>)]) -> String {
     }
     out.push('}');
     out
+}
+
+/// A JSON object from [`json_object`] with one more field holding already serialized JSON.
+pub fn with_raw(mut object: String, key: &str, raw_json: &str) -> String {
+    object.pop();
+    if object.len() > 1 {
+        object.push(',');
+    }
+    push_json_string(&mut object, key);
+    object.push(':');
+    object.push_str(raw_json);
+    object.push('}');
+    object
 }
 
 #[cfg(test)]

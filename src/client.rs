@@ -1,6 +1,6 @@
 //! FunctionsClient logic: URLs, retries, pagination and waiting, over an abstract [`Transport`].
 
-use crate::api::{self, Decimal, Json, Page, Token};
+use crate::api::{self, AccessKey, Decimal, Json, Page, Token};
 use crate::error::{self, Body, Error, Subject};
 use crate::prelude::*;
 use crate::validate::{self, Scope};
@@ -17,8 +17,13 @@ const MAX_RETRY_AFTER_MS: f64 = 20_000.0;
 const ALL_PAGE_SIZE: u32 = 100;
 /// Safety stop for a server whose `total_count` never stops growing.
 const MAX_PAGES: u32 = 1_000;
+/// The permission set that lets an IAM application call a project's private functions.
+const FUNCTION_ACCESS: &str = "FunctionsPrivateAccess";
 /// Longest pause between two polls of `waitForToken`.
 const MAX_POLL_MS: f64 = 5_000.0;
+
+/// A boxed future, so that a big state machine exists once in the wasm.
+type Boxed<'a, R> = Pin<Box<dyn Future<Output = R> + 'a>>;
 
 /// HTTP method of an API call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,14 +166,23 @@ impl<T: Transport> Client<T> {
 
     /// `{api}/functions/v1beta1/regions/{region}/{collection}[/{id}]{query}`.
     pub fn url(&self, region: &str, collection: &str, id: Option<&str>, query: &str) -> String {
-        let mut url = [
-            &self.config.api_url,
-            "/functions/v1beta1/regions/",
-            region,
-            "/",
-            collection,
-        ]
-        .concat();
+        self.api_url(
+            &["/functions/v1beta1/regions/", region, "/", collection],
+            id,
+            query,
+        )
+    }
+
+    /// `{api}/iam/v1alpha1/{collection}[/{id}]{query}` (IAM is not regional).
+    pub fn iam_url(&self, collection: &str, id: Option<&str>, query: &str) -> String {
+        self.api_url(&["/iam/v1alpha1/", collection], id, query)
+    }
+
+    fn api_url(&self, path: &[&str], id: Option<&str>, query: &str) -> String {
+        let mut url = self.config.api_url.clone();
+        for part in path {
+            url.push_str(part);
+        }
         if let Some(id) = id {
             url.push('/');
             url.push_str(id);
@@ -178,14 +192,25 @@ impl<T: Transport> Client<T> {
     }
 
     /// One API call with retries under one deadline; answers the parsed body of a success.
+    async fn call(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        subject: Option<Subject<'_>>,
+    ) -> Result<T::Json, Error> {
+        (self.exchange(method, url, body, subject).await?).ok_or_else(error::unexpected)
+    }
+
+    /// One API call with retries under one deadline; a success may have no JSON body (204).
     /// Boxed so that its state machine exists once in the wasm instead of inlined in every caller.
-    fn call<'a>(
+    fn exchange<'a>(
         &'a self,
         method: Method,
         url: &'a str,
         body: Option<&'a str>,
         subject: Option<Subject<'a>>,
-    ) -> Pin<Box<dyn Future<Output = Result<T::Json, Error>> + 'a>> {
+    ) -> Boxed<'a, Result<Option<T::Json>, Error>> {
         Box::pin(self.attempts(method, url, body, subject))
     }
 
@@ -195,7 +220,7 @@ impl<T: Transport> Client<T> {
         url: &str,
         body: Option<&str>,
         subject: Option<Subject<'_>>,
-    ) -> Result<T::Json, Error> {
+    ) -> Result<Option<T::Json>, Error> {
         let t = &self.transport;
         let deadline = t.now_ms() + f64::from(self.config.timeout_ms);
         let mut attempt = 0;
@@ -209,7 +234,7 @@ impl<T: Transport> Client<T> {
                 .await
             {
                 Ok(reply) if (200..300).contains(&reply.status) => {
-                    return t.parse(&reply.body).ok_or_else(error::unexpected);
+                    return Ok(t.parse(&reply.body));
                 }
                 Ok(reply) => {
                     let parsed = t.parse(&reply.body).map(|j| Body::from_json(&j));
@@ -444,6 +469,151 @@ impl<T: Transport> Client<T> {
             t.sleep(pause.min(left) as u32).await;
             pause = (pause * 1.5).min(MAX_POLL_MS);
         }
+    }
+
+    /// Makes an IAM application, a policy granting it [`FUNCTION_ACCESS`] on `project_id`, and
+    /// an API key of it: the key's secret calls the project's private functions. When a step
+    /// fails, what the earlier steps made is deleted again before the error is returned.
+    pub async fn create_function_access_key(
+        &self,
+        project_id: &str,
+        organization_id: Option<&str>,
+        description: Option<&str>,
+        expires_at: Option<&str>,
+    ) -> Result<AccessKey, Error> {
+        let project = validate::plain_uuid(project_id, "projectId")?;
+        let organization = match organization_id {
+            Some(o) => String::from(validate::plain_uuid(o, "organizationId")?),
+            None => self.organization_of(project).await?,
+        };
+        let name = ["functions-", project].concat();
+        let application = api::json_object(&[
+            ("name", Some(&name)),
+            ("organization_id", Some(&organization)),
+            ("description", description),
+        ]);
+        let url = self.iam_url("applications", None, "");
+        let j = self
+            .call(Method::Post, &url, Some(&application), None)
+            .await?;
+        let application_id = read(&j, |j| j.str("id"))?;
+        let rules = [
+            "[{\"permission_set_names\":[\"",
+            FUNCTION_ACCESS,
+            "\"],\"project_ids\":[\"",
+            project,
+            "\"]}]",
+        ]
+        .concat();
+        let policy = api::with_raw(
+            api::json_object(&[
+                ("name", Some(&name)),
+                ("organization_id", Some(&organization)),
+                ("application_id", Some(&application_id)),
+                ("description", description),
+            ]),
+            "rules",
+            &rules,
+        );
+        let url = self.iam_url("policies", None, "");
+        let policy_id = match self.call(Method::Post, &url, Some(&policy), None).await {
+            Ok(j) => read(&j, |j| j.str("id")),
+            Err(e) => Err(e),
+        };
+        let policy_id = match policy_id {
+            Ok(id) => id,
+            Err(e) => return Err(self.undo(&[("applications", &application_id)], e).await),
+        };
+        let key = api::json_object(&[
+            ("application_id", Some(&application_id)),
+            ("description", description),
+            ("expires_at", expires_at),
+            ("default_project_id", Some(project)),
+        ]);
+        let url = self.iam_url("api-keys", None, "");
+        let made = match self.call(Method::Post, &url, Some(&key), None).await {
+            Ok(j) => read(&j, AccessKey::from_json),
+            Err(e) => Err(e),
+        };
+        match made {
+            Ok(mut key) => {
+                key.application_id = application_id;
+                key.policy_id = policy_id;
+                Ok(key)
+            }
+            Err(e) => {
+                let made = [("policies", &policy_id), ("applications", &application_id)];
+                Err(self.undo(&made, e).await)
+            }
+        }
+    }
+
+    /// The organization of a project, read from one of its namespaces in the client's region.
+    async fn organization_of(&self, project: &str) -> Result<String, Error> {
+        let q = query(&[("project_id", Some(project)), ("page_size", Some("1"))]);
+        let url = self.url(self.config.region, "namespaces", None, &q);
+        let j = self.call(Method::Get, &url, None, None).await?;
+        (j.list("namespaces").first())
+            .and_then(|n| n.str("organization_id"))
+            .filter(|o| validate::is_uuid(o))
+            .ok_or(Error::Validation {
+                field: "organizationId",
+                reason: "is required when the project has no namespace in the client's region",
+            })
+    }
+
+    /// Deletes what a failed [`Client::create_function_access_key`] made, newest first, and
+    /// hands back the error that stopped it. A failed deletion cannot be helped here.
+    async fn undo(&self, made: &[(&str, &String)], error: Error) -> Error {
+        for (collection, id) in made {
+            let _ = self.remove(collection, id).await;
+        }
+        error
+    }
+
+    /// DELETE of an IAM object (answered by 204 without a body).
+    async fn remove(&self, collection: &str, id: &str) -> Result<(), Error> {
+        let url = self.iam_url(collection, Some(id), "");
+        self.exchange(Method::Delete, &url, None, None).await?;
+        Ok(())
+    }
+
+    /// Deletes an API key made by [`Client::create_function_access_key`], then the policies and
+    /// the application it belonged to. The key goes first: access ends before anything else.
+    pub async fn delete_function_access_key(&self, access_key: &str) -> Result<(), Error> {
+        let access_key = validate::access_key(access_key, "accessKey")?;
+        let url = self.iam_url("api-keys", Some(access_key), "");
+        let subject = Subject {
+            resource: "api_key",
+            id: access_key,
+        };
+        let key = self.call(Method::Get, &url, None, Some(subject)).await?;
+        let application_id = read(&key, |j| j.str("application_id"))
+            .and_then(|id| validate::plain_uuid(&id, "applicationId").map(String::from))?;
+        self.remove("api-keys", access_key).await?;
+        let url = self.iam_url("applications", Some(&application_id), "");
+        let application = self.call(Method::Get, &url, None, None).await?;
+        let organization = read(&application, |j| j.str("organization_id"))?;
+        let policies = self
+            .every_page(
+                "policies",
+                |j| j.str("id"),
+                |page| {
+                    let (page, size) = (page.to_decimal(), ALL_PAGE_SIZE.to_decimal());
+                    let q = query(&[
+                        ("application_ids", Some(&application_id)),
+                        ("organization_id", Some(&organization)),
+                        ("page", Some(&page)),
+                        ("page_size", Some(&size)),
+                    ]);
+                    self.iam_url("policies", None, &q)
+                },
+            )
+            .await?;
+        for policy in &policies {
+            self.remove("policies", policy).await?;
+        }
+        self.remove("applications", &application_id).await
     }
 }
 
@@ -817,5 +987,175 @@ mod tests {
     fn an_unreadable_success_is_an_error_not_a_crash() {
         let c = client(Script::default().answer(200, "<html>"));
         assert!(matches!(block_on(c.get_namespace(ID)), Err(Error::Api(_))));
+    }
+    const ORG: &str = "33333333-3333-3333-3333-333333333333";
+    const APP: &str = "44444444-4444-4444-4444-444444444444";
+    const POLICY: &str = "55555555-5555-5555-5555-555555555555";
+    const ACCESS: &str = "SCW0123456789ABCDEFG";
+
+    fn sent(c: &Client<Script>) -> Vec<String> {
+        (c.transport.sent.borrow().iter())
+            .map(|(m, url, _)| {
+                [
+                    m.as_str(),
+                    " ",
+                    url.trim_start_matches("https://api.scaleway.com"),
+                ]
+                .concat()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_function_access_key_is_an_application_a_policy_and_a_key() {
+        let key = [
+            "{\"access_key\":\"",
+            ACCESS,
+            "\",\"secret_key\":\"",
+            KEY,
+            "\",\"expires_at\":null}",
+        ]
+        .concat();
+        let c = client(
+            Script::default()
+                .answer(
+                    200,
+                    &[
+                        "{\"namespaces\":[{\"id\":\"n\",\"organization_id\":\"",
+                        ORG,
+                        "\"}]}",
+                    ]
+                    .concat(),
+                )
+                .answer(200, &["{\"id\":\"", APP, "\"}"].concat())
+                .answer(200, &["{\"id\":\"", POLICY, "\"}"].concat())
+                .answer(200, &key),
+        );
+        let made = block_on(c.create_function_access_key(ID, None, Some("ci"), None)).unwrap();
+        assert_eq!(
+            (
+                made.access_key.as_str(),
+                made.secret_key.as_str(),
+                made.application_id.as_str(),
+                made.policy_id.as_str()
+            ),
+            (ACCESS, KEY, APP, POLICY)
+        );
+        let bodies: Vec<serde_json::Value> = (c.transport.sent.borrow().iter())
+            .filter_map(|(_, _, b)| b.as_deref().map(|b| serde_json::from_str(b).unwrap()))
+            .collect();
+        assert_eq!(bodies[0]["organization_id"], ORG);
+        assert_eq!(
+            bodies[1]["rules"],
+            serde_json::json!([{ "permission_set_names": ["FunctionsPrivateAccess"], "project_ids": [ID] }])
+        );
+        assert_eq!(bodies[2]["default_project_id"], ID);
+        assert_eq!(
+            sent(&c)[0],
+            [
+                "GET /functions/v1beta1/regions/fr-par/namespaces?project_id=",
+                ID,
+                "&page_size=1"
+            ]
+            .concat()
+        );
+    }
+
+    #[test]
+    fn a_failed_step_deletes_what_the_earlier_steps_made() {
+        let c = client(
+            Script::default()
+                .answer(200, &["{\"id\":\"", APP, "\"}"].concat())
+                .answer(200, &["{\"id\":\"", POLICY, "\"}"].concat())
+                .answer(403, r#"{"type":"quotas_exceeded","details":[]}"#)
+                .answer(204, "")
+                .answer(204, ""),
+        );
+        let err = block_on(c.create_function_access_key(ID, Some(ORG), None, None)).unwrap_err();
+        let Error::Api(e) = err else { panic!() };
+        assert_eq!(e.type_name, "quotas_exceeded");
+        assert_eq!(
+            sent(&c)[3..],
+            [
+                ["DELETE /iam/v1alpha1/policies/", POLICY].concat(),
+                ["DELETE /iam/v1alpha1/applications/", APP].concat()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_project_without_namespace_needs_an_organization_id() {
+        let c = client(Script::default().answer(200, r#"{"namespaces":[],"total_count":0}"#));
+        let err = block_on(c.create_function_access_key(ID, None, None, None)).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Validation {
+                field: "organizationId",
+                ..
+            }
+        ));
+        assert!(matches!(
+            block_on(c.create_function_access_key("fr-par/x", None, None, None)),
+            Err(Error::Validation {
+                field: "projectId",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn deleting_a_function_access_key_removes_key_policies_and_application() {
+        let c = client(
+            Script::default()
+                .answer(
+                    200,
+                    &[
+                        "{\"access_key\":\"",
+                        ACCESS,
+                        "\",\"application_id\":\"",
+                        APP,
+                        "\"}",
+                    ]
+                    .concat(),
+                )
+                .answer(204, "")
+                .answer(
+                    200,
+                    &["{\"id\":\"", APP, "\",\"organization_id\":\"", ORG, "\"}"].concat(),
+                )
+                .answer(
+                    200,
+                    &[
+                        "{\"policies\":[{\"id\":\"",
+                        POLICY,
+                        "\"}],\"total_count\":1}",
+                    ]
+                    .concat(),
+                )
+                .answer(204, "")
+                .answer(204, ""),
+        );
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        let calls = sent(&c);
+        assert_eq!(
+            calls[1],
+            ["DELETE /iam/v1alpha1/api-keys/", ACCESS].concat()
+        );
+        assert!(calls[3].contains(&["application_ids=", APP].concat()));
+        assert_eq!(
+            calls[4],
+            ["DELETE /iam/v1alpha1/policies/", POLICY].concat()
+        );
+        assert_eq!(
+            calls[5],
+            ["DELETE /iam/v1alpha1/applications/", APP].concat()
+        );
+        assert!(matches!(
+            block_on(c.delete_function_access_key("SCWshort")),
+            Err(Error::Validation {
+                field: "accessKey",
+                ..
+            })
+        ));
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! The modules hold plain Rust, tested natively; this file holds only the JS surface
 //! (`FunctionsClient`, `PrivateFunction`, `decodeToken`) and the JS <-> Rust conversions.
+//! Besides the legacy function tokens, `FunctionsClient` makes IAM API keys for private
+//! functions, Scaleway's current way.
 
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -414,6 +416,46 @@ mod surface {
                 let interval = opt_whole(&o, "intervalMs", 1, 60_000)?.unwrap_or(DEFAULT_POLL_MS);
                 let (t, region) = c.wait_for_token(&id, timeout, interval).await?;
                 Ok(token_js(&t, region))
+            }))
+        }
+
+        /// Makes an IAM application allowed to call the project's private functions and an API
+        /// key of it: `{ accessKey, secretKey, applicationId, policyId, expiresAt? }`, secret shown once.
+        #[wasm_bindgen(js_name = createFunctionAccessKey)]
+        pub fn create_function_access_key(&self, options_: JsValue) -> Promise {
+            let c = self.inner.clone();
+            promise(Box::pin(async move {
+                let o = options(options_)?;
+                let project =
+                    opt_string(&o, "projectId")?.ok_or(invalid("projectId", "is required"))?;
+                let organization = opt_string(&o, "organizationId")?;
+                let (description, expires) = (opt_string(&o, "description")?, expires_at(&o)?);
+                let k = c
+                    .create_function_access_key(
+                        &project,
+                        organization.as_deref(),
+                        description.as_deref(),
+                        expires.as_deref(),
+                    )
+                    .await?;
+                let o = Object::new();
+                set(&o, "accessKey", k.access_key.as_str());
+                set(&o, "secretKey", k.secret_key.as_str());
+                set(&o, "applicationId", k.application_id.as_str());
+                set(&o, "policyId", k.policy_id.as_str());
+                set_date(&o, "expiresAt", k.expires_at.as_deref());
+                Ok(o.into())
+            }))
+        }
+
+        /// Deletes an API key made by createFunctionAccessKey, with its policy and application.
+        #[wasm_bindgen(js_name = deleteFunctionAccessKey)]
+        pub fn delete_function_access_key(&self, access_key: JsValue) -> Promise {
+            let c = self.inner.clone();
+            promise(Box::pin(async move {
+                let access_key = string(&access_key, "accessKey")?;
+                c.delete_function_access_key(&access_key).await?;
+                Ok(JsValue::UNDEFINED)
             }))
         }
 

@@ -60,6 +60,32 @@ pub fn uuid<'a>(s: &'a str, field: &'static str, region: &str) -> Result<&'a str
     }
 }
 
+/// A plain (not regional) UUID, such as a project or organization id.
+pub fn plain_uuid<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
+    if is_uuid(s) {
+        Ok(s)
+    } else {
+        Err(invalid(field, "must be a UUID"))
+    }
+}
+
+/// An IAM access key: `SCW` and 17 upper-case letters or digits.
+pub fn access_key<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
+    let tail = s.strip_prefix("SCW").unwrap_or_default();
+    if tail.len() == 17
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Ok(s)
+    } else {
+        Err(invalid(
+            field,
+            "must be an access key like SCW0123456789ABCDEFG",
+        ))
+    }
+}
+
 /// The scope of a token: one function or a whole namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope<'a> {

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit` against pkg/index.d.ts: the documented usage type-checks.
 import {
   FunctionsClient, PrivateFunction, decodeToken, ScwError, NotFoundError, ValidationError,
-  type Token, type Namespace, type Function,
+  type Token, type Namespace, type Function, type FunctionAccessKey,
 } from "scw-functions-auth";
 
 async function usage(): Promise<void> {
@@ -18,6 +18,11 @@ async function usage(): Promise<void> {
   const namespaces: Namespace[] = await client.listNamespaces();
   const fns: Function[] = await client.listFunctions({ namespaceId: namespaces[0].id });
   const fn: Function = await client.getFunction(fns[0].id);
+  const key: FunctionAccessKey = await client.createFunctionAccessKey({ projectId: "p", description: "ci", expiresAt: new Date() });
+  await client.createFunctionAccessKey({ projectId: "p", organizationId: "o", expiresAt: "2027-01-31T12:00:00Z" });
+  const keyExpiry: Date | undefined = key.expiresAt;
+  new PrivateFunction({ url: "https://f.example", token: key.secretKey });
+  await client.deleteFunctionAccessKey(key.accessKey);
   await client.getNamespace(fn.namespaceId);
 
   const fixed = new PrivateFunction({ url: `https://${fn.domainName}`, token: secret ?? "" });
