@@ -6,6 +6,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
 use crate::model::Scope;
@@ -32,11 +35,17 @@ pub struct Claims {
     pub exp: Option<i64>,
 }
 
+/// How many verified tokens a namespace key remembers before it starts over.
+const VERIFIED_CACHE_LIMIT: usize = 10_000;
+
 /// A namespace's RSA key, ready to sign and verify (decoded once, then cached).
 pub struct NamespaceKey {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Tokens whose signature already checked out, by their exact text: an RSA verification
+    /// costs far more than the rest of a gateway call.
+    verified: RwLock<HashMap<String, Claims>>,
     /// The public half as PKCS#1 PEM, the token's `public_key`.
     pub public_pem: String,
 }
@@ -77,6 +86,7 @@ impl NamespaceKey {
             encoding: EncodingKey::from_rsa_der(private_der.as_bytes()),
             decoding: DecodingKey::from_rsa_der(public_der.as_bytes()),
             validation,
+            verified: RwLock::default(),
             public_pem,
         })
     }
@@ -89,13 +99,32 @@ impl NamespaceKey {
 
     /// The claims of a token really signed by this key with RS256, unexpired; `None` otherwise.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        let cached = self.verified.read().ok()?.get(token).cloned();
+        if let Some(claims) = cached {
+            return claims.is_current().then_some(claims);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let mut verified = self.verified.write().ok()?;
+        if verified.len() >= VERIFIED_CACHE_LIMIT {
+            verified.clear();
+        }
+        verified.insert(token.to_owned(), claims.clone());
+        Some(claims)
     }
 }
 
 impl Claims {
+    /// Whether the claims are still in force, by the rule `jsonwebtoken` applied when they were
+    /// first verified (`exp`, in whole seconds, not yet past).
+    fn is_current(&self) -> bool {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        self.exp.is_none_or(|exp| exp >= now)
+    }
+
     /// The claims of token `id` for a function or a namespace.
     pub fn new(id: Uuid, scope: Scope, iat: i64, exp: Option<i64>) -> Self {
         Claims {
