@@ -1,4 +1,4 @@
-// The demo page: Connect → namespaces and functions → Security (tokens) → Invoke,
+// The demo page: Connect → namespaces and functions → Security (IAM API keys or legacy tokens) → Invoke,
 // all through the scw-functions-auth package served at /pkg/.
 import { $, el, busy, showError, clearError } from "./ui.js";
 import { describeError, formatDate, prettyBody, relativeExpiry, scopeOf, statusText } from "./format.js";
@@ -11,8 +11,9 @@ const state = {
   emulator: null, // the emulator's /emulator/info when the page is served by it
   namespace: null,
   fn: null,
-  // Tokens generated in this page session: the only place their secret exists once the dialog closes.
-  session: new Map(), // id -> { token, description, deleted }
+  // Tokens and IAM API keys generated in this page session: the only place their secret exists
+  // once the dialog closes. Keys are listed from here (the page does not list the organization's IAM).
+  session: new Map(), // token id or access key -> { token, description, deleted, key?: { expiresAt?, projectId } }
 };
 
 /** The page asks the user to fix a field before anything is sent. */
@@ -157,32 +158,43 @@ async function refreshTokens() {
       client.listAllTokens({ namespaceId: namespace.id, orderBy: "created_at_asc" }),
     ]);
     const tokens = [...new Map([...own, ...shared].map((token) => [token.id, token])).values()];
-    renderTokens(tokens);
+    renderTokens(tokens, sessionKeys());
   } catch (error) {
     showError($("tokens-error"), error);
   }
 }
 
-function renderTokens(tokens) {
+/** The live IAM API keys made in this session for the open function's project, as table rows. */
+function sessionKeys() {
+  return [...state.session]
+    .filter(([, entry]) => entry.key && !entry.deleted && entry.key.projectId === state.namespace?.projectId)
+    .map(([accessKey, entry]) => ({ accessKey, description: entry.description, expiresAt: entry.key.expiresAt, status: "ready" }));
+}
+
+function renderTokens(tokens, keys = []) {
   const body = $("tokens-body");
   const now = new Date();
-  $("tokens-status").textContent = `${tokens.length} token${tokens.length === 1 ? "" : "s"}.`;
-  if (tokens.length === 0) {
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  $("tokens-status").textContent = keys.length
+    ? `${plural(tokens.length, "token")}, ${plural(keys.length, "IAM API key")} made in this session.`
+    : `${plural(tokens.length, "token")}.`;
+  if (tokens.length + keys.length === 0) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: "5", class: "empty", text: "No token yet." })));
     return;
   }
-  body.replaceChildren(...tokens.map((token) => {
+  body.replaceChildren(...[...keys, ...tokens].map((token) => {
     const expiresAt = token.expiresAt ? new Date(token.expiresAt) : null;
     const expired = expiresAt && expiresAt <= now;
     const name = token.description || "(no description)";
+    const kind = token.accessKey ? "API key" : "token";
     const remove = el("button", {
       type: "button", class: "danger small", text: "Delete",
-      "aria-label": `Delete token ${name}`,
+      "aria-label": `Delete ${kind} ${name}`,
     });
     remove.addEventListener("click", () => confirmDelete(token, name, remove));
-    return el("tr", { "data-token-id": token.id },
+    return el("tr", token.accessKey ? { "data-access-key": token.accessKey } : { "data-token-id": token.id },
       el("td", { "data-label": "Description" }, el("span", { class: token.description ? "" : "muted", text: name })),
-      el("td", { "data-label": "Scope", text: scopeOf(token) }),
+      el("td", { "data-label": "Scope", text: token.accessKey ? "Project (IAM API key)" : scopeOf(token) }),
       el("td", { "data-label": "Status" }, el("span", { class: `badge status-${token.status}`, text: token.status })),
       el("td", { "data-label": "Expires" }, el("div", {},
         el("span", { class: "date", text: formatDate(expiresAt) }),
@@ -202,16 +214,36 @@ async function generateToken(event) {
       throw new FormError("Choose an expiration date, or tick “No expiration date”.");
     }
     const description = form.description.value.trim();
+    const expiresAt = noExpiry ? undefined : new Date(form.expiresAt.value);
+    if (form.kind.value === "key") {
+      // Application + FunctionsPrivateAccess policy on the project + API key, in one call.
+      const key = await client.createFunctionAccessKey({
+        projectId: namespace.projectId,
+        description: description || undefined,
+        expiresAt,
+      });
+      state.session.set(key.accessKey, {
+        token: key.secretKey,
+        description: description || "(no description)",
+        deleted: false,
+        key: { expiresAt: key.expiresAt, projectId: namespace.projectId },
+      });
+      renderSessionTokens(key.accessKey);
+      form.description.value = "";
+      showToken(key.secretKey, "API key secret");
+      await refreshTokens();
+      return;
+    }
     const scope = form.scope.value === "namespace" ? { namespaceId: namespace.id } : { functionId: fn.id };
     const token = await client.createToken({
       ...scope,
       description: description || undefined,
-      expiresAt: noExpiry ? undefined : new Date(form.expiresAt.value),
+      expiresAt,
     });
     state.session.set(token.id, { token: token.token, description: description || "(no description)", deleted: false });
     renderSessionTokens(token.id);
     form.description.value = "";
-    showToken(token.token);
+    showToken(token.token, "token");
     await refreshTokens();
     // The API answers "creating" at first; show it "ready" once it is.
     try {
@@ -222,8 +254,12 @@ async function generateToken(event) {
   });
 }
 
-function showToken(secret) {
+/** Shows a secret once; `kind` is "token" or "API key secret". */
+function showToken(secret, kind) {
   const dialog = $("token-dialog");
+  $("token-dialog-title").textContent = `Copy your ${kind}`;
+  $("token-value-label").textContent = kind[0].toUpperCase() + kind.slice(1);
+  for (const span of dialog.querySelectorAll(".secret-kind")) span.textContent = kind;
   $("token-value").value = secret;
   $("copy-status").textContent = "";
   dialog.showModal();
@@ -238,13 +274,17 @@ async function copyToken() {
       status.textContent = "Copied to the clipboard.";
     } catch (error) {
       $("token-value").select();
-      status.textContent = `Could not copy (${describeError(error)}). The token is selected: copy it with Ctrl+C.`;
+      status.textContent = `Could not copy (${describeError(error)}). The secret is selected: copy it with Ctrl+C.`;
     }
   });
 }
 
 function confirmDelete(token, name, button) {
   const dialog = $("delete-dialog");
+  const kind = token.accessKey ? "API key" : "token";
+  $("delete-dialog-title").textContent = `Delete this ${kind}?`;
+  $("confirm-delete").textContent = `Delete ${kind}`;
+  for (const span of dialog.querySelectorAll(".delete-kind")) span.textContent = kind;
   $("delete-description").textContent = name;
   dialog.returnValue = "";
   dialog.showModal();
@@ -254,8 +294,10 @@ function confirmDelete(token, name, button) {
       return;
     }
     await busy(button, $("tokens-error"), async () => {
-      await state.client.deleteToken(token.id);
-      const mine = state.session.get(token.id);
+      // An API key goes with the application and policy made for it.
+      if (token.accessKey) await state.client.deleteFunctionAccessKey(token.accessKey);
+      else await state.client.deleteToken(token.id);
+      const mine = state.session.get(token.accessKey ?? token.id);
       if (mine) {
         mine.deleted = true;
         renderSessionTokens();
@@ -272,12 +314,12 @@ function confirmDelete(token, name, button) {
 function renderSessionTokens(selectId) {
   const select = $("invoke-token");
   const current = selectId ?? select.value;
-  const options = [...state.session].map(([id, { description, deleted }]) =>
-    el("option", { value: id, text: `${description}${deleted ? " (deleted)" : ""}` }));
+  const options = [...state.session].map(([id, { description, deleted, key }]) =>
+    el("option", { value: id, text: `${description}${key ? " (IAM API key)" : ""}${deleted ? " (deleted)" : ""}` }));
   select.replaceChildren(
     options.length
       ? el("optgroup", { label: "Generated in this session" }, ...options)
-      : el("option", { value: "", disabled: true, text: "Generate a token first, or paste one" }),
+      : el("option", { value: "", disabled: true, text: "Generate a credential first, or paste one" }),
     el("option", { value: "paste", text: "Paste a token…" }),
   );
   select.value = current || (options.length ? options.at(-1).value : "");
@@ -315,8 +357,9 @@ function chosenToken() {
     return { secret: pasted, label: "a pasted token" };
   }
   const mine = state.session.get(form.token.value);
-  if (!mine) throw new FormError("Pick a token generated in this session, or paste one.");
-  return { secret: mine.token, label: `token “${mine.description}”${mine.deleted ? " (deleted)" : ""}` };
+  if (!mine) throw new FormError("Pick a token or API key generated in this session, or paste one.");
+  const kind = mine.key ? "IAM API key" : "token";
+  return { secret: mine.token, label: `${kind} “${mine.description}”${mine.deleted ? " (deleted)" : ""}` };
 }
 
 async function invoke(withToken) {
@@ -372,6 +415,15 @@ function wire() {
     $("reveal-key").textContent = show ? "Hide" : "Show";
   });
   $("token-form").addEventListener("submit", generateToken);
+  // An IAM API key covers the whole project: the token scope does not apply to it.
+  const showKind = () => {
+    const key = $("token-form").kind.value === "key";
+    $("scope-key-hint").hidden = !key;
+    for (const input of $("token-form").scope) input.disabled = key;
+    $("generate-button").textContent = key ? "Generate API key" : "Generate token";
+  };
+  for (const input of $("token-form").kind) input.addEventListener("change", showKind);
+  showKind();
   $("token-no-expiry").addEventListener("change", (event) => {
     $("token-expiry").disabled = event.target.checked;
   });

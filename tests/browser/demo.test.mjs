@@ -1,6 +1,6 @@
 // The demo page, driven in real Chromium against the real emulator, the way a user walks it:
-// connect, open the function's Security page, generate tokens, copy one, call the function
-// with and without a token, delete a token, and get clear errors for bad input.
+// connect, open the function's Security page, generate tokens and IAM API keys, copy one, call the
+// function with and without them, delete them, and get clear errors for bad input.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
@@ -55,16 +55,17 @@ describe("the demo page", () => {
     await page.getByLabel("Expiration date", { exact: true }).fill(value);
   }
 
-  async function generate({ description, scope = "This function only", expiryMs = null }) {
+  async function generate({ kind = "Legacy token", description, scope = "This function only", expiryMs = null }) {
+    await page.getByLabel(kind).check();
     await page.getByLabel("Description", { exact: true }).fill(description);
-    await page.getByLabel(scope).check();
+    if (kind === "Legacy token") await page.getByLabel(scope).check();
     const noExpiry = page.getByLabel("No expiration date");
     if (expiryMs === null) await noExpiry.check();
     else {
       await noExpiry.uncheck();
       await setExpiry(expiryMs);
     }
-    await page.getByRole("button", { name: "Generate token" }).click();
+    await page.getByRole("button", { name: kind === "Legacy token" ? "Generate token" : "Generate API key" }).click();
   }
 
   async function connectWith(secretKey) {
@@ -127,6 +128,17 @@ describe("the demo page", () => {
     await page.locator("#function").waitFor({ state: "visible" });
     assert.match(await page.locator("#breadcrumb").textContent(), /Security/);
     assert.match(await page.locator("#invoke-url").textContent(), new RegExp(`/fn/${emulator.function_id}`));
+  });
+
+  test("the generate flow recommends an IAM API key and says why tokens are deprecated", async () => {
+    assert.equal(await page.getByLabel("IAM API key (recommended)").isChecked(), true);
+    assert.equal(await page.getByLabel("Legacy token").isChecked(), false);
+    assert.match(await page.locator("#kind-hint").textContent(), /deprecated.*IAM API key/s);
+    assert.equal(await page.getByLabel("This function only").isDisabled(), true, "a key covers the project");
+    assert.equal(await page.getByRole("button", { name: "Generate API key" }).isVisible(), true);
+    await page.getByLabel("Legacy token").check();
+    assert.equal(await page.getByLabel("This function only").isDisabled(), false);
+    assert.equal(await page.getByRole("button", { name: "Generate token" }).isVisible(), true);
   });
 
   test("a token generated with an expiry is shown once, copied to the clipboard and listed as expiring in 3 days", async () => {
@@ -232,6 +244,40 @@ describe("the demo page", () => {
 
     await callWithToken("CI deploy job (deleted)");
     await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /deleted/));
+    assert.match(await invokeStatus(), /^403/);
+  });
+
+  test("an IAM API key is shown once, opens the function beside the tokens, and deleted is refused", async () => {
+    await generate({ kind: "IAM API key (recommended)", description: "Edge worker", expiryMs: 24 * 3600e3 + 5 * 60e3 });
+    const dialog = page.getByRole("dialog", { name: "Copy your API key secret" });
+    await dialog.waitFor({ state: "visible" });
+    assert.match(await dialog.textContent(), /API key secret will not be shown again/);
+    const secret = await page.locator("#token-value").inputValue();
+    assert.match(secret, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "the secret is a UUID");
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await eventually(async () => {
+      const row = await tokenRow("Edge worker").textContent();
+      assert.match(row, /Project \(IAM API key\)/);
+      assert.match(row, /expires tomorrow/);
+    });
+    assert.doesNotMatch(await page.locator("#tokens-table").textContent(), new RegExp(secret), "no secret in the list");
+
+    await page.getByLabel("Method").selectOption("GET");
+    await callWithToken("Edge worker (IAM API key)");
+    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /IAM API key “Edge worker”/));
+    assert.match(await invokeStatus(), /^200/);
+    await callWithToken("Nightly batch");
+    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /Nightly batch/));
+    assert.match(await invokeStatus(), /^200/, "legacy tokens keep working beside keys");
+
+    await page.getByRole("button", { name: "Delete API key Edge worker" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this API key?" });
+    await confirm.waitFor({ state: "visible" });
+    await confirm.getByRole("button", { name: "Delete API key" }).click();
+    await eventually(async () => assert.equal(await tokenRow("Edge worker").count(), 0));
+    await callWithToken("Edge worker (IAM API key) (deleted)");
+    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /Edge worker.*deleted/));
     assert.match(await invokeStatus(), /^403/);
   });
 
