@@ -42,10 +42,10 @@ const allowedOrigin = () => new URL(emulator.api_url).origin;
 
 // First test: the broker sweeps on its first mint of the isolate (then at most once a minute).
 test("minting deletes the expired tokens the broker minted, and no other token", async () => {
-  const soon = () => new Date(Date.now() + 1000);
+  const soon = () => new Date(Date.now() + 1500);
   const mine = await client.createToken({ functionId: emulator.function_id, description: "edge-token-broker", expiresAt: soon() });
   const other = await client.createToken({ functionId: emulator.function_id, description: "someone else's", expiresAt: soon() });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 2000));
   const res = await ask(broker.url, { origin: allowedOrigin(), "x-broker-key": BROKER_KEY });
   assert.equal(res.status, 200, await res.clone().text());
   const { expiresAt } = await res.json();
