@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -40,7 +40,14 @@ test-browser: build emulator
 	scripts/setup.sh browser
 	node --test tests/browser/
 
-test: lint test-rust test-wasm test-js test-browser
+# The packed tarball installed into throwaway projects: node ESM and CJS, Deno, workerd,
+# a Vite build and a plain module page in Chromium, and the edge token broker.
+test-runtimes: build emulator
+	scripts/setup.sh browser
+	tests/runtimes/install.sh
+	node --test tests/runtimes/
+
+test: lint test-rust test-wasm test-js test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build
