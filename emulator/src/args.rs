@@ -39,4 +39,7 @@ pub struct Args {
     /// Secret key the API accepts (default: the stored one, else a random one).
     #[arg(long, value_name = "UUID")]
     pub secret_key: Option<Uuid>,
+    /// Enable `/emulator/faults`: queued faults (error statuses, resets, slow or broken answers) hit the next requests.
+    #[arg(long)]
+    pub faults: bool,
 }

@@ -6,6 +6,7 @@ mod app;
 pub mod args;
 mod cors;
 mod errors;
+mod faults;
 mod gateway;
 mod jwt;
 mod log;
@@ -89,7 +90,7 @@ pub async fn run(args: Args) -> Result<(), String> {
 
 /// Every route: API, gateway, `/emulator/info` and the static demo, with CORS and logging.
 fn router(app: Shared, args: &Args) -> Result<Router, String> {
-    Ok(Router::new()
+    let router = Router::new()
         .merge(api::router(app.clone()))
         .route(
             "/emulator/info",
@@ -105,7 +106,8 @@ fn router(app: Shared, args: &Args) -> Result<Router, String> {
         .layer(middleware::from_fn_with_state(
             app.clone(),
             gateway::by_host,
-        ))
+        ));
+    Ok(faults::install(router, args.faults)
         .layer(cors::layer(&args.cors_origins)?)
         .layer(middleware::from_fn(log::log_request))
         .with_state(app))
