@@ -14,6 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 /// Characters of a non-JSON body quoted in an error.
 const EXCERPT_CHARS: u32 = 120;
 
+/// Redirects a function call follows before giving up, as fetch does.
+const MAX_REDIRECTS: usize = 20;
+
 #[wasm_bindgen]
 extern "C" {
     /// `globalThis.fetch`, looked up at each call: browsers, Node, Deno and workerd all have it.
@@ -37,6 +40,16 @@ extern "C" {
     fn get(this: &Headers, name: &str) -> Option<String>;
     #[wasm_bindgen(method)]
     fn set(this: &Headers, name: &str, value: &str);
+    #[wasm_bindgen(method)]
+    fn delete(this: &Headers, name: &str);
+
+    type Url;
+    #[wasm_bindgen(constructor, catch, js_class = "URL")]
+    fn new(url: &str, base: &str) -> Result<Url, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &Url) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn origin(this: &Url) -> String;
 
     /// `Object.assign`, catching what a hostile getter throws.
     #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
@@ -112,6 +125,21 @@ impl Json for JsValue {
             })
             .collect()
     }
+}
+
+/// One fetch of a function call; a rejection says why (the caller's signal or the network).
+async fn fetch_once(url: &str, options: &Object, signal: &JsValue) -> Result<JsValue, Error> {
+    JsFuture::from(global_fetch(url, options))
+        .await
+        .map_err(|e| failure(&e, signal, None))
+}
+
+/// True in a page or a browser worker, whose fetch cannot show where a redirect leads.
+fn in_browser() -> bool {
+    let global = js_sys::global();
+    ["document", "importScripts"]
+        .iter()
+        .any(|name| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false))
 }
 
 /// Why a fetch promise rejected: the caller's signal, our deadline, or the network.
@@ -236,9 +264,44 @@ impl Gateway for JsGateway {
         })?;
         headers.set("X-Auth-Token", token);
         set(&options, "headers", &headers);
-        JsFuture::from(global_fetch(url, &options))
-            .await
-            .map_err(|e| failure(&e, &get(init, "signal"), None))
+        let signal = get(init, "signal");
+        // Browsers hide a redirect's target (and send X-Auth-Token on only after a CORS
+        // preflight of the new origin); elsewhere redirects are followed here, so that the
+        // token never reaches another origin. A caller's own `redirect` option is obeyed as is.
+        if !get(init, "redirect").is_undefined() || in_browser() {
+            return fetch_once(url, &options, &signal).await;
+        }
+        set(&options, "redirect", &JsValue::from_str("manual"));
+        let origin = Url::new(url, url).map(|u| u.origin()).unwrap_or_default();
+        let mut url = String::from(url);
+        let mut replayable = self.replayable(init);
+        for _ in 0..=MAX_REDIRECTS {
+            let response = fetch_once(&url, &options, &signal).await?;
+            let status = self.status(&response);
+            let location = (response.unchecked_ref::<Response>().headers()).get("location");
+            let next = location.and_then(|l| Url::new(&l, &url).ok());
+            let Some(next) = next.filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308)) else {
+                return Ok(response);
+            };
+            let method = get(&options, "method").as_string().unwrap_or_default();
+            let to_get = (status == 303 && !method.eq_ignore_ascii_case("HEAD"))
+                || (matches!(status, 301 | 302) && method.eq_ignore_ascii_case("POST"));
+            if to_get {
+                set(&options, "method", &JsValue::from_str("GET"));
+                set(&options, "body", &JsValue::UNDEFINED);
+                headers.delete("content-type");
+                replayable = true;
+            } else if !replayable {
+                return Ok(response);
+            }
+            if next.origin() != origin {
+                headers.delete("X-Auth-Token");
+                headers.delete("Authorization");
+            }
+            self.discard(response);
+            url = next.href();
+        }
+        Err(Error::Network("too many redirects".into()))
     }
 
     fn status(&self, response: &JsValue) -> u16 {
