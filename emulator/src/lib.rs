@@ -18,6 +18,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use time::OffsetDateTime;
@@ -101,8 +102,8 @@ fn router(app: Shared, args: &Args) -> Result<Router, String> {
             ),
         )
         .route("/fn/{*rest}", any(gateway::by_path))
-        .nest_service("/pkg", ServeDir::new(&args.pkg))
-        .fallback_service(ServeDir::new(&args.www))
+        .nest_service("/pkg", files(&args.pkg))
+        .fallback_service(files(&args.www))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             gateway::by_host,
@@ -111,6 +112,32 @@ fn router(app: Shared, args: &Args) -> Result<Router, String> {
         .layer(cors::layer(&args.cors_origins)?)
         .layer(middleware::from_fn(log::log_request))
         .with_state(app))
+}
+
+/// The static files of `dir`.
+fn files(dir: &std::path::Path) -> Router {
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(middleware::from_fn(file_name))
+}
+
+/// 404 for a path no file can have (an escaped control character), which ServeDir answers with 500.
+async fn file_name(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().as_bytes();
+    let control = path.windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|b| b < 0x20 || b == 0x7f)
+    });
+    if control {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
 }
 
 /// Finds the demo namespace and its private function, creating them on first start.
