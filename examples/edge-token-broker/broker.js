@@ -1,13 +1,14 @@
 // Edge token broker: the only holder of the Scaleway secret key. Allowed browser pages ask it for a
-// short-lived token scoped to one private function, then call the function with that token.
+// short-lived token scoped to one private function (MINT=token, the default) or a short-lived IAM API
+// key of the functions' project (MINT=key with PROJECT_ID), then call the function with its secret.
 // One source for Cloudflare Workers / workerd (`export default { fetch, scheduled }`, env bindings)
 // and Deno (`deno serve`, environment variables).
 import { FunctionsClient } from "scw-functions-auth";
 
-/** Description of every token this broker mints: how it finds its own expired tokens. */
+/** Description of every token or key this broker mints: how it finds its own expired ones. */
 const MARKER = "edge-token-broker";
 const SETTINGS = ["SCW_SECRET_KEY", "SCW_FUNCTION_ID", "SCW_REGION", "SCW_API_URL",
-  "ALLOWED_ORIGINS", "BROKER_SHARED_SECRET", "TOKEN_TTL_SECONDS"];
+  "ALLOWED_ORIGINS", "BROKER_SHARED_SECRET", "TOKEN_TTL_SECONDS", "MINT", "PROJECT_ID"];
 const SWEEP_EVERY_MS = 60_000;
 let lastSweep = 0;
 
@@ -31,13 +32,26 @@ export default {
       return answer(401, { error: "missing or wrong x-broker-key" });
     }
 
+    const mint = (env.MINT || "token").trim().toLowerCase();
+    if (mint !== "token" && mint !== "key") return answer(500, { error: "MINT must be token or key" });
     const client = clientOf(env);
-    const ttlMs = Number(env.TOKEN_TTL_SECONDS || 900) * 1000;
-    const { token, expiresAt } = await client.createToken({
-      functionId: env.SCW_FUNCTION_ID, description: MARKER, expiresAt: new Date(Date.now() + ttlMs),
-    });
+    const expiresAt = new Date(Date.now() + Number(env.TOKEN_TTL_SECONDS || 900) * 1000);
+    let minted;
+    try {
+      if (mint === "key") {
+        // Application + policy (FunctionsPrivateAccess on the project) + API key, all described MARKER.
+        const key = await client.createFunctionAccessKey({ projectId: env.PROJECT_ID, description: MARKER, expiresAt });
+        minted = { token: key.secretKey, accessKey: key.accessKey, expiresAt: key.expiresAt };
+      } else {
+        const token = await client.createToken({ functionId: env.SCW_FUNCTION_ID, description: MARKER, expiresAt });
+        minted = { token: token.token, expiresAt: token.expiresAt };
+      }
+    } catch (error) {
+      console.error(`minting a ${mint} failed: ${error.name}`);
+      return answer(502, { error: `could not mint a ${mint}` });
+    }
     background(ctx, sweep(client, env));
-    return answer(200, { token, expiresAt });
+    return answer(200, minted);
   },
 
   // Cron trigger (Workers): sweep even when nobody asks for tokens.
@@ -47,13 +61,52 @@ export default {
   },
 };
 
-/** Deletes the expired tokens this broker minted, at most once a minute per isolate. */
+/**
+ * Deletes the expired tokens (of SCW_FUNCTION_ID) and the expired keys (with their applications and
+ * policies) this broker minted, at most once a minute per isolate: tokens when SCW_FUNCTION_ID is
+ * set, keys when PROJECT_ID is set, whatever MINT is (switching MINT leaves nothing behind).
+ */
 async function sweep(client, env) {
   if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
   lastSweep = Date.now();
+  const results = await Promise.allSettled([
+    env.SCW_FUNCTION_ID && sweepTokens(client, env),
+    env.PROJECT_ID && sweepKeys(client, env),
+  ]);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+async function sweepTokens(client, env) {
   const tokens = await client.listAllTokens({ functionId: env.SCW_FUNCTION_ID });
   const expired = tokens.filter((t) => t.description === MARKER && t.expiresAt && t.expiresAt <= new Date());
   await Promise.allSettled(expired.map((t) => client.deleteToken(t.id)));
+}
+
+async function sweepKeys(client, env) {
+  const expired = (await expiredApiKeys(env)).filter((k) => k.description === MARKER);
+  // deleteFunctionAccessKey removes the key, then its application's policies, then the application.
+  await Promise.allSettled(expired.map((k) => client.deleteFunctionAccessKey(k.access_key)));
+}
+
+/**
+ * The library lists tokens but not API keys: one GET on IAM's ListAPIKeys (`expired=true`), paged,
+ * with the same secret key. Only the keys whose description is MARKER are then deleted.
+ */
+async function expiredApiKeys(env) {
+  const base = (env.SCW_API_URL || "https://api.scaleway.com").replace(/\/+$/, "");
+  const keys = [];
+  for (let page = 1; page <= 50; page++) {
+    const res = await fetch(`${base}/iam/v1alpha1/api-keys?expired=true&page_size=100&page=${page}`, {
+      headers: { "x-auth-token": env.SCW_SECRET_KEY },
+    });
+    if (!res.ok) throw new Error(`IAM ListAPIKeys answered ${res.status}`);
+    const { api_keys: batch = [], total_count: total = 0 } = await res.json();
+    keys.push(...batch);
+    if (batch.length < 100 || keys.length >= total) break;
+  }
+  const now = new Date();
+  return keys.filter((k) => k.expires_at && new Date(k.expires_at) <= now);
 }
 
 function clientOf(env) {
@@ -71,7 +124,7 @@ function settings(envOrInfo) {
 }
 
 function background(ctx, promise) {
-  const logged = promise.catch((error) => console.error(`token sweep failed: ${error.name}`));
+  const logged = promise.catch((error) => console.error(`sweep failed: ${error.name}`));
   if (ctx?.waitUntil) ctx.waitUntil(logged);
 }
 
