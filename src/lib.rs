@@ -20,6 +20,7 @@ mod prelude {
 pub mod api;
 pub mod client;
 pub mod error;
+pub mod heap;
 #[cfg(target_arch = "wasm32")]
 pub mod http;
 pub mod invoke;
@@ -36,10 +37,10 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// The allocator of the `no_std` wasm (the one std would use).
+/// The allocator of the `no_std` wasm: small, and it reuses what is freed (see heap.rs).
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: heap::Heap<heap::WasmMemory> = heap::Heap::new(heap::WasmMemory);
 
 #[cfg(target_arch = "wasm32")]
 pub use surface::{decode_token, FunctionsClient, PrivateFunction};
