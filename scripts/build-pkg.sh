@@ -13,6 +13,42 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
   "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 
+# wasm-bindgen names every import `__wbg_<name>_<hash>` and they travel in both the wasm and the
+# glue: shorten the wasm's import and export names to a, b, ... and rename them in the glue.
+# Every name of the map must be found in the glue, and no long name may be left: else no build.
+node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules \
+  --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
+  "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "pkg/names.json"
+node - "$name" <<'JS'
+const fs = require("node:fs");
+const name = process.argv[2];
+const map = JSON.parse(fs.readFileSync("pkg/names.json", "utf8"));
+fs.rmSync("pkg/names.json");
+const modules = new Set(map.imports.map(([m]) => m));
+if (modules.size !== 1 || !modules.has("wbg")) throw new Error(`unexpected import modules: ${[...modules]}`);
+const renamedModule = "a"; // what --minify-imports-and-exports-and-modules names the only module
+const rewrite = (file, steps) => {
+  let text = fs.readFileSync(file, "utf8");
+  for (const [from, to, need] of steps) {
+    const re = new RegExp(from, "g");
+    const count = (text.match(re) || []).length;
+    if (need && count === 0) throw new Error(`${file}: ${from} not found`);
+    text = text.replace(re, to);
+  }
+  fs.writeFileSync(file, text);
+  return text;
+};
+const glue = rewrite(`pkg/${name}.js`, [
+  ["\\bimports\\.wbg = \\{\\};", `imports.${renamedModule} = {};`, true],
+  ...map.imports.map(([, from, to]) => [`\\bimports\\.wbg\\.${from} = `, `imports.${renamedModule}["${to}"] = `, true]),
+  ...map.exports.map(([from, to]) => [`\\bwasm\\.${from}\\b`, `wasm["${to}"]`, false]),
+]);
+const left = glue.match(/\bimports\.wbg\b|\bwasm\.(?!\[)\w+/);
+if (left) throw new Error(`${name}.js: ${left[0]} was not renamed`);
+rewrite(`pkg/${name}_bg.wasm.d.ts`, map.exports.map(([from, to]) => [`\\b${from}:`, `${to}:`, false]));
+JS
+
 # The error classes live in the snippet that the wasm imports; the entry re-exports that very
 # module so that `instanceof` holds.
 errors=$(cd pkg && ls snippets/*/js/errors.js)
