@@ -57,4 +57,4 @@ demo: build
 bench: build
 	scripts/setup.sh bench
 	cargo build --quiet --release -p scw-emulator
-	bench/emulator-wrk.sh
+	bench/run.sh
