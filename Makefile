@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -34,7 +34,7 @@ test-wasm: setup
 
 test-js: build emulator
 	tsc -p tests/types/tsconfig.json
-	node --test tests/js/ tests/conformance/
+	node --test tests/js/ tests/conformance/ tests/load/
 
 test-browser: build emulator
 	scripts/setup.sh browser
@@ -47,7 +47,12 @@ test-runtimes: build emulator
 	tests/runtimes/install.sh
 	node --test tests/runtimes/
 
-test: lint test-rust test-wasm test-js test-browser test-runtimes
+# Licenses, bans and sources of every crate (deny.toml; exceptions in SECURITY-EXCEPTIONS.md).
+deny: setup
+	scripts/setup.sh deny
+	cargo deny --workspace check licenses bans sources
+
+test: lint deny test-rust test-wasm test-js test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there.
-# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench]   (no argument: wasm npm)
+# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny]   (no argument: wasm npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 WASM_PACK_VERSION=0.13.1
+CARGO_DENY_VERSION=0.20.2
 # wasm-bindgen-cli must match the wasm-bindgen the crate is locked to.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -25,6 +26,10 @@ setup_wasm() {
   fi
   cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
   cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
+}
+
+setup_deny() {
+  cargo_tool cargo-deny "$CARGO_DENY_VERSION" cargo-deny
 }
 
 setup_npm() {
@@ -50,6 +55,7 @@ for part in "$@"; do
     npm) setup_npm ;;
     browser) apt_install chromium chromium ;;
     bench) apt_install wrk wrk ;;
+    deny) setup_deny ;;
     *) say "unknown part: $part"; exit 2 ;;
   esac
 done
