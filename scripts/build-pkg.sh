@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name=scw_functions_auth
+rm -rf pkg/snippets   # wasm-pack leaves the snippets of earlier builds there: only this build's ship
 wasm-pack build --release --target web --out-dir pkg --out-name "$name" --no-pack .
 
 # wasm-pack cannot download binaryen here: the npm `binaryen` package brings wasm-opt.

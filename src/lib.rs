@@ -50,7 +50,7 @@ mod surface {
     use crate::api::{self, Json, Token};
     use crate::client::{Client, Config, TokenFilter};
     use crate::error::Error;
-    use crate::http::{get, JsGateway, JsTransport};
+    use crate::http::{get, parse_object, JsGateway, JsTransport};
     use crate::invoke::Invoker;
     use crate::prelude::*;
     use crate::{token, validate};
@@ -564,9 +564,7 @@ mod surface {
     pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
         let decode = || {
             let payload = token::payload(&string(&token, "token")?)?;
-            let claims = js_sys::JSON::parse(&payload)
-                .ok()
-                .filter(|c| c.is_object() && !Array::is_array(c));
+            let claims = parse_object(&JsValue::from_str(&payload));
             let claims =
                 claims.ok_or(invalid("token", "has a payload that is not a JSON object"))?;
             let o = Object::new();
