@@ -9,12 +9,11 @@ use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, in_order, name, Answer};
-use crate::app::{App, Shared};
-use crate::errors::{ApiError, Reason};
+use super::{commit, date, delete_live, find_live, find_visible, in_order, name, visible_page};
+use super::{Answer, Regional};
+use crate::app::Shared;
+use crate::errors::Reason;
 use crate::model::{Change, Function, Namespace, Phase, Privacy};
-
-const NOT_FOUND: ApiError = ApiError::NotFound("Function was not found");
 
 /// A new function of `namespace`, reached at `{namespace-slug}-{name}.functions.fnc.{region}.scw.cloud`.
 pub fn new_function(
@@ -81,13 +80,6 @@ fn view(function: &Function, phase: Phase) -> Value {
     })
 }
 
-fn visible<'a>(app: &App, function: &'a Function) -> Option<(&'a Function, Phase)> {
-    match app.phase(function.created_at, function.deleted_at) {
-        Phase::Gone => None,
-        phase => Some((function, phase)),
-    }
-}
-
 /// GET `.../functions`
 pub async fn list(
     Ctx(app): Ctx<Shared>,
@@ -108,13 +100,8 @@ pub async fn list(
         |f| f.created_at,
         paging.descending,
     )
-    .filter(|f| f.region == region && namespace.is_none_or(|n| f.namespace_id == n))
-    .filter_map(|f| visible(&app, f));
-    let (page, total) = paging.page(found);
-    let functions: Vec<Value> = page.into_iter().map(|(f, p)| view(f, p)).collect();
-    Ok(Json(
-        json!({ "functions": functions, "total_count": total }),
-    ))
+    .filter(|f| namespace.is_none_or(|n| f.namespace_id == n));
+    visible_page(&app, paging, "functions", found, region, view)
 }
 
 /// GET `.../functions/{function_id}`
@@ -125,10 +112,7 @@ pub async fn get(
     let region = region(&region_name)?;
     let id = path_id("function_id", &id)?;
     let state = app.store.read();
-    let (function, phase) = (state.functions.get(&id))
-        .filter(|f| f.region == region)
-        .and_then(|f| visible(&app, f))
-        .ok_or(NOT_FOUND)?;
+    let (function, phase) = find_visible(&app, &state.functions, id, region)?;
     Ok(Json(view(function, phase)))
 }
 
@@ -171,9 +155,8 @@ pub async fn create(
     let runtime = check.text("runtime", body.runtime, 64);
     check.finish()?;
     commit(&app, move |state| {
-        let namespace = (namespace_id.and_then(|id| state.namespaces.get(&id)))
-            .filter(|n| n.region == region && n.deleted_at.is_none())
-            .ok_or(ApiError::NotFound("Namespace was not found"))?;
+        let namespace = (namespace_id.ok_or(Namespace::NOT_FOUND))
+            .and_then(|id| find_live(&state.namespaces, id, region))?;
         let runtime = if runtime.is_empty() {
             "node22".to_owned()
         } else {
@@ -193,13 +176,5 @@ pub async fn delete(
 ) -> Answer {
     let region = region(&region_name)?;
     let id = path_id("function_id", &id)?;
-    commit(&app, move |state| {
-        let function = (state.functions.get(&id))
-            .filter(|f| f.region == region && f.deleted_at.is_none())
-            .ok_or(NOT_FOUND)?;
-        let answer = view(function, Phase::Deleting);
-        let at = OffsetDateTime::now_utc();
-        Ok((Change::Delete { id, at }, answer))
-    })
-    .await
+    delete_live(&app, id, region, |state| &state.functions, view).await
 }

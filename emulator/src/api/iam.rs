@@ -1,6 +1,10 @@
 //! The IAM API subset behind private functions: applications, policies with rules, API keys.
 //! `/iam/v1alpha1/...`, not regional; deletions answer 204 and take effect at once.
 
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::hash::Hash;
+
 use axum::extract::State as Ctx;
 use axum::http::StatusCode;
 use axum::Json;
@@ -28,6 +32,18 @@ fn missing(resource: &'static str, id: impl ToString) -> ApiError {
         resource,
         resource_id: id.to_string(),
     }
+}
+
+/// The IAM record `id` of `records`, else the 404 naming `resource`.
+fn lookup<'a, K, V>(
+    records: &'a HashMap<K, V>,
+    id: &K,
+    resource: &'static str,
+) -> Result<&'a V, ApiError>
+where
+    K: Eq + Hash + Display,
+{
+    records.get(id).ok_or_else(|| missing(resource, id))
 }
 
 /// The organization of a request body: required and a UUID.
@@ -209,10 +225,7 @@ pub async fn create_application(
 pub async fn get_application(Ctx(app): Ctx<Shared>, PathArgs(id): PathArgs<String>) -> Answer {
     let id = path_id("application_id", &id)?;
     let state = app.store.read();
-    let application = state
-        .applications
-        .get(&id)
-        .ok_or_else(|| missing("application", id))?;
+    let application = lookup(&state.applications, &id, "application")?;
     Ok(Json(application_view(&state, application)))
 }
 
@@ -242,11 +255,7 @@ pub async fn list_applications(Ctx(app): Ctx<Shared>, QueryMap(query): QueryMap)
 pub async fn delete_application(Ctx(app): Ctx<Shared>, PathArgs(id): PathArgs<String>) -> Deleted {
     let id = path_id("application_id", &id)?;
     forget(&app, id.to_string(), move |state| {
-        state
-            .applications
-            .contains_key(&id)
-            .then_some(())
-            .ok_or_else(|| missing("application", id))
+        lookup(&state.applications, &id, "application").map(drop)
     })
     .await
 }
@@ -337,9 +346,7 @@ pub async fn create_policy(Ctx(app): Ctx<Shared>, Body(body): Body<CreatePolicy>
         created_at: OffsetDateTime::now_utc(),
     };
     commit(&app, move |state| {
-        if !state.applications.contains_key(&application_id) {
-            return Err(missing("application", application_id));
-        }
+        lookup(&state.applications, &application_id, "application")?;
         if let Some(project) = unknown_project(state, &policy) {
             return Err(missing("project", project));
         }
@@ -367,10 +374,7 @@ fn unknown_project(state: &State, policy: &Policy) -> Option<Uuid> {
 pub async fn get_policy(Ctx(app): Ctx<Shared>, PathArgs(id): PathArgs<String>) -> Answer {
     let id = path_id("policy_id", &id)?;
     let state = app.store.read();
-    let policy = state
-        .policies
-        .get(&id)
-        .ok_or_else(|| missing("policy", id))?;
+    let policy = lookup(&state.policies, &id, "policy")?;
     Ok(Json(policy_view(policy)))
 }
 
@@ -398,11 +402,7 @@ pub async fn list_policies(Ctx(app): Ctx<Shared>, QueryMap(query): QueryMap) -> 
 pub async fn delete_policy(Ctx(app): Ctx<Shared>, PathArgs(id): PathArgs<String>) -> Deleted {
     let id = path_id("policy_id", &id)?;
     forget(&app, id.to_string(), move |state| {
-        state
-            .policies
-            .contains_key(&id)
-            .then_some(())
-            .ok_or_else(|| missing("policy", id))
+        lookup(&state.policies, &id, "policy").map(drop)
     })
     .await
 }
@@ -469,9 +469,7 @@ pub async fn create_api_key(Ctx(app): Ctx<Shared>, Body(body): Body<CreateApiKey
         created_at: now,
     };
     commit(&app, move |state| {
-        if !state.applications.contains_key(&application_id) {
-            return Err(missing("application", application_id));
-        }
+        lookup(&state.applications, &application_id, "application")?;
         let answer = key_view(&key, Some(secret));
         Ok((Change::ApiKey(key), answer))
     })
@@ -481,7 +479,7 @@ pub async fn create_api_key(Ctx(app): Ctx<Shared>, Body(body): Body<CreateApiKey
 /// GET `/iam/v1alpha1/api-keys/{access_key}`
 pub async fn get_api_key(Ctx(app): Ctx<Shared>, PathArgs(access_key): PathArgs<String>) -> Answer {
     let state = app.store.read();
-    let key = (state.api_keys.get(&access_key)).ok_or_else(|| missing("api_key", &access_key))?;
+    let key = lookup(&state.api_keys, &access_key, "api_key")?;
     Ok(Json(key_view(key, None)))
 }
 
@@ -521,11 +519,7 @@ pub async fn delete_api_key(
 ) -> Deleted {
     let id = access_key.clone();
     forget(&app, access_key, move |state| {
-        state
-            .api_keys
-            .contains_key(&id)
-            .then_some(())
-            .ok_or_else(|| missing("api_key", &id))
+        lookup(&state.api_keys, &id, "api_key").map(drop)
     })
     .await
 }

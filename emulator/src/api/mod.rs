@@ -8,6 +8,8 @@ mod namespaces;
 mod paging;
 mod tokens;
 
+use std::collections::HashMap;
+
 use axum::extract::{Request, State as Ctx};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -22,11 +24,12 @@ use uuid::Uuid;
 pub use functions::new_function;
 pub use namespaces::new_namespace;
 
-use crate::app::Shared;
+use crate::app::{App, Shared};
 use crate::errors::{ApiError, Reason};
-use crate::model::Change;
+use crate::model::{Change, Function, Namespace, Phase, Region, Token};
 use crate::state::State;
 use extract::Checker;
+use paging::Paging;
 
 /// Longest accepted description (the real limit is undocumented).
 const MAX_DESCRIPTION: usize = 1000;
@@ -116,6 +119,105 @@ async fn commit<T: Send + 'static>(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map(Json)
+}
+
+/// A regional record of the Functions API (namespace, function, token), deleted in two steps:
+/// marked `deleting` at once, gone once the delay has passed.
+trait Regional {
+    /// What a call naming a record that is not there answers, e.g. `Token was not found`.
+    const NOT_FOUND: ApiError;
+    fn region(&self) -> Region;
+    fn created_at(&self) -> OffsetDateTime;
+    fn deleted_at(&self) -> Option<OffsetDateTime>;
+}
+
+/// Implements [`Regional`] for a record with `region`, `created_at` and `deleted_at` fields.
+macro_rules! regional {
+    ($record:ty, $not_found:literal) => {
+        impl Regional for $record {
+            const NOT_FOUND: ApiError = ApiError::NotFound($not_found);
+            fn region(&self) -> Region {
+                self.region
+            }
+            fn created_at(&self) -> OffsetDateTime {
+                self.created_at
+            }
+            fn deleted_at(&self) -> Option<OffsetDateTime> {
+                self.deleted_at
+            }
+        }
+    };
+}
+
+regional!(Namespace, "Namespace was not found");
+regional!(Function, "Function was not found");
+regional!(Token, "Token was not found");
+
+/// `record` with the phase it stands in now, unless it is gone.
+fn visible<'a, T: Regional>(app: &App, record: &'a T) -> Option<(&'a T, Phase)> {
+    match app.phase(record.created_at(), record.deleted_at()) {
+        Phase::Gone => None,
+        phase => Some((record, phase)),
+    }
+}
+
+/// The record `id` of `region` with its phase, unless it is missing or gone (GET).
+fn find_visible<'a, T: Regional>(
+    app: &App,
+    records: &'a HashMap<Uuid, T>,
+    id: Uuid,
+    region: Region,
+) -> Result<(&'a T, Phase), ApiError> {
+    (records.get(&id))
+        .filter(|r| r.region() == region)
+        .and_then(|r| visible(app, r))
+        .ok_or(T::NOT_FOUND)
+}
+
+/// The record `id` of `region`, unless it is missing or already deleted (even if still
+/// `deleting`): what DELETE and the records a creation depends on need.
+fn find_live<T: Regional>(
+    records: &HashMap<Uuid, T>,
+    id: Uuid,
+    region: Region,
+) -> Result<&T, ApiError> {
+    (records.get(&id))
+        .filter(|r| r.region() == region && r.deleted_at().is_none())
+        .ok_or(T::NOT_FOUND)
+}
+
+/// One page of the `records` (already in order and filtered) of `region` that are not gone,
+/// shown by `view` under `field`, with how many there are in all (list calls).
+fn visible_page<'a, T: Regional + 'a>(
+    app: &App,
+    paging: Paging,
+    field: &str,
+    records: impl Iterator<Item = &'a T>,
+    region: Region,
+    view: impl Fn(&T, Phase) -> Value,
+) -> Answer {
+    let found = (records.filter(|r| r.region() == region)).filter_map(|r| visible(app, r));
+    let (page, total) = paging.page(found);
+    let shown: Vec<Value> = page.into_iter().map(|(r, phase)| view(r, phase)).collect();
+    Ok(Json(
+        serde_json::json!({ field: shown, "total_count": total }),
+    ))
+}
+
+/// Marks the live record `id` of `region` deleted; answers its view as `deleting`.
+async fn delete_live<T: Regional + 'static>(
+    app: &Shared,
+    id: Uuid,
+    region: Region,
+    records: fn(&State) -> &HashMap<Uuid, T>,
+    view: fn(&T, Phase) -> Value,
+) -> Answer {
+    commit(app, move |state| {
+        let answer = view(find_live(records(state), id, region)?, Phase::Deleting);
+        let at = OffsetDateTime::now_utc();
+        Ok((Change::Delete { id, at }, answer))
+    })
+    .await
 }
 
 /// A date as the API writes it: RFC 3339 in UTC with `Z`, nanoseconds when there are some.

@@ -9,14 +9,12 @@ use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, in_order, name, Answer};
-use crate::app::{App, Shared};
+use super::{commit, date, delete_live, find_visible, in_order, name, visible_page, Answer};
+use crate::app::Shared;
 use crate::errors::ApiError;
 use crate::jwt::NamespaceKey;
 use crate::model::{Change, Namespace, Phase, Region};
 use crate::state::Identity;
-
-const NOT_FOUND: ApiError = ApiError::NotFound("Namespace was not found");
 
 /// A new namespace with a fresh signing key (slow: generates an RSA key).
 pub fn new_namespace(
@@ -84,20 +82,8 @@ pub async fn list(
         |n| n.created_at,
         paging.descending,
     )
-    .filter(|n| n.region == region && project.is_none_or(|p| n.project_id == p))
-    .filter_map(|n| visible(&app, n));
-    let (page, total) = paging.page(found);
-    let namespaces: Vec<Value> = page.into_iter().map(|(n, p)| view(n, p)).collect();
-    Ok(Json(
-        json!({ "namespaces": namespaces, "total_count": total }),
-    ))
-}
-
-fn visible<'a>(app: &App, namespace: &'a Namespace) -> Option<(&'a Namespace, Phase)> {
-    match app.phase(namespace.created_at, namespace.deleted_at) {
-        Phase::Gone => None,
-        phase => Some((namespace, phase)),
-    }
+    .filter(|n| project.is_none_or(|p| n.project_id == p));
+    visible_page(&app, paging, "namespaces", found, region, view)
 }
 
 /// GET `.../namespaces/{namespace_id}`
@@ -108,10 +94,7 @@ pub async fn get(
     let region = region(&region_name)?;
     let id = path_id("namespace_id", &id)?;
     let state = app.store.read();
-    let (namespace, phase) = (state.namespaces.get(&id))
-        .filter(|n| n.region == region)
-        .and_then(|n| visible(&app, n))
-        .ok_or(NOT_FOUND)?;
+    let (namespace, phase) = find_visible(&app, &state.namespaces, id, region)?;
     Ok(Json(view(namespace, phase)))
 }
 
@@ -154,13 +137,5 @@ pub async fn delete(
 ) -> Answer {
     let region = region(&region_name)?;
     let id = path_id("namespace_id", &id)?;
-    commit(&app, move |state| {
-        let namespace = (state.namespaces.get(&id))
-            .filter(|n| n.region == region && n.deleted_at.is_none())
-            .ok_or(NOT_FOUND)?;
-        let at = OffsetDateTime::now_utc();
-        let answer = view(namespace, Phase::Deleting);
-        Ok((Change::Delete { id, at }, answer))
-    })
-    .await
+    delete_live(&app, id, region, |state| &state.namespaces, view).await
 }

@@ -11,14 +11,12 @@ use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, Answer};
-use crate::app::{App, Shared};
+use super::{commit, date, delete_live, find_live, find_visible, visible_page, Answer, Regional};
+use crate::app::Shared;
 use crate::errors::{ApiError, Reason};
 use crate::jwt::{Claims, NamespaceKey};
-use crate::model::{Change, Phase, Region, Scope, Token};
+use crate::model::{Change, Namespace, Phase, Region, Scope, Token};
 use crate::state::State;
-
-const NOT_FOUND: ApiError = ApiError::NotFound("Token was not found");
 
 /// What only the creation answer shows.
 struct Secret<'a> {
@@ -47,11 +45,9 @@ fn view(token: &Token, phase: Phase, secret: Option<Secret>) -> Value {
     Value::Object(fields)
 }
 
-fn visible<'a>(app: &App, token: &'a Token) -> Option<(&'a Token, Phase)> {
-    match app.phase(token.created_at, token.deleted_at) {
-        Phase::Gone => None,
-        phase => Some((token, phase)),
-    }
+/// A token as every answer but the creation one shows it: without its JWT.
+fn hidden(token: &Token, phase: Phase) -> Value {
+    view(token, phase, None)
 }
 
 /// Body of CreateToken.
@@ -66,17 +62,11 @@ pub struct CreateToken {
 /// The namespace whose key signs tokens of `scope`, if the scope's target exists in `region`.
 fn signer(state: &State, region: Region, scope: Scope) -> Result<Arc<NamespaceKey>, ApiError> {
     let namespace_id = match scope {
-        Scope::Function(id) => (state.functions.get(&id))
-            .filter(|f| f.region == region && f.deleted_at.is_none())
-            .map(|f| f.namespace_id)
-            .ok_or(ApiError::NotFound("Function was not found"))?,
+        Scope::Function(id) => find_live(&state.functions, id, region)?.namespace_id,
         Scope::Namespace(id) => id,
     };
-    (state.namespaces.get(&namespace_id))
-        .filter(|n| n.region == region && n.deleted_at.is_none())
-        .and_then(|n| state.key(n.id))
-        .cloned()
-        .ok_or(ApiError::NotFound("Namespace was not found"))
+    let namespace = find_live(&state.namespaces, namespace_id, region)?;
+    state.key(namespace.id).cloned().ok_or(Namespace::NOT_FOUND)
 }
 
 /// POST `.../tokens`
@@ -156,11 +146,8 @@ pub async fn get(
     let region = region(&region_name)?;
     let id = path_id("token_id", &id)?;
     let state = app.store.read();
-    let (token, phase) = (state.tokens.get(&id))
-        .filter(|t| t.region == region)
-        .and_then(|t| visible(&app, t))
-        .ok_or(NOT_FOUND)?;
-    Ok(Json(view(token, phase, None)))
+    let (token, phase) = find_visible(&app, &state.tokens, id, region)?;
+    Ok(Json(hidden(token, phase)))
 }
 
 /// GET `.../tokens`
@@ -178,13 +165,9 @@ pub async fn list(
     check.finish()?;
     let state = app.store.read();
     let found = (state.tokens_in_order(paging.descending))
-        .filter(|t| t.region == region)
         .filter(|t| function.is_none_or(|f| t.scope == Scope::Function(f)))
-        .filter(|t| namespace.is_none_or(|n| t.scope == Scope::Namespace(n)))
-        .filter_map(|t| visible(&app, t));
-    let (page, total) = paging.page(found);
-    let tokens: Vec<Value> = page.into_iter().map(|(t, p)| view(t, p, None)).collect();
-    Ok(Json(json!({ "tokens": tokens, "total_count": total })))
+        .filter(|t| namespace.is_none_or(|n| t.scope == Scope::Namespace(n)));
+    visible_page(&app, paging, "tokens", found, region, hidden)
 }
 
 /// DELETE `.../tokens/{token_id}`
@@ -194,13 +177,5 @@ pub async fn delete(
 ) -> Answer {
     let region = region(&region_name)?;
     let id = path_id("token_id", &id)?;
-    commit(&app, move |state| {
-        let token = (state.tokens.get(&id))
-            .filter(|t| t.region == region && t.deleted_at.is_none())
-            .ok_or(NOT_FOUND)?;
-        let answer = view(token, Phase::Deleting, None);
-        let at = OffsetDateTime::now_utc();
-        Ok((Change::Delete { id, at }, answer))
-    })
-    .await
+    delete_live(&app, id, region, |state| &state.tokens, hidden).await
 }
