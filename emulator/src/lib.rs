@@ -73,6 +73,7 @@ pub async fn run(args: Args) -> Result<(), String> {
     });
     let router = router(app.clone(), &args)?;
     tokio::spawn(sweep(app.clone()));
+    let shutdown = shutdown_signal()?;
     let line = serde_json::to_string(&app.info).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}")
@@ -81,7 +82,7 @@ pub async fn run(args: Args) -> Result<(), String> {
     drop(stdout);
     eprintln!("scw-emulator listening on {}", app.info.api_url);
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| e.to_string())?;
     app.store.compact()?;
@@ -205,17 +206,16 @@ async fn sweep(app: Shared) {
     }
 }
 
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on SIGINT or SIGTERM. The handlers are installed at once, before the ready line, so
+/// a signal sent as soon as the line is read still stops the emulator gracefully.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-    }
+    })
 }
