@@ -107,6 +107,11 @@ pub fn object<J: Json + Clone>(j: &J) -> Option<J> {
     j.str("id").map(|_| j.clone())
 }
 
+/// Any value taken as it is, to be read later (the wasm reads listed tokens in one go).
+pub fn any<J: Clone>(j: &J) -> Option<J> {
+    Some(j.clone())
+}
+
 /// `snake_case` to `camelCase`, for the keys of API objects handed to JS.
 pub fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());

@@ -368,17 +368,25 @@ impl<T: Transport> Client<T> {
         )
     }
 
-    /// ListTokens, one page.
-    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<Page<Token>, Error> {
+    /// ListTokens, one page, each token read by `item` (such as [`Token::from_json`]).
+    pub async fn list_tokens<R>(
+        &self,
+        filter: &TokenFilter,
+        item: fn(&T::Json) -> Option<R>,
+    ) -> Result<Page<R>, Error> {
         let url = self.token_list_url(&self.token_query(filter)?);
         let j = self.call(Method::Get, &url, None, None).await?;
-        Page::from_json(&j, "tokens", Token::from_json).ok_or_else(error::unexpected)
+        Page::from_json(&j, "tokens", item).ok_or_else(error::unexpected)
     }
 
-    /// ListTokens, every page.
-    pub async fn list_all_tokens(&self, filter: &TokenFilter) -> Result<Vec<Token>, Error> {
+    /// ListTokens, every page, each token read by `item` (such as [`Token::from_json`]).
+    pub async fn list_all_tokens<R>(
+        &self,
+        filter: &TokenFilter,
+        item: fn(&T::Json) -> Option<R>,
+    ) -> Result<Vec<R>, Error> {
         let mut q = self.token_query(filter)?;
-        self.every_page("tokens", Token::from_json, |page| {
+        self.every_page("tokens", item, |page| {
             q[3] = Some(page.to_decimal());
             q[4] = Some(ALL_PAGE_SIZE.to_decimal());
             self.token_list_url(&q)
@@ -907,7 +915,7 @@ mod tests {
             page_size: Some(10),
             ..Default::default()
         };
-        block_on(c.list_tokens(&filter)).unwrap();
+        block_on(c.list_tokens(&filter, Token::from_json)).unwrap();
         assert_eq!(
             urls(&c),
             [[
@@ -917,10 +925,13 @@ mod tests {
             ]
             .concat()]
         );
-        assert!(block_on(c.list_tokens(&TokenFilter {
-            order_by: Some("name".into()),
-            ..Default::default()
-        }))
+        assert!(block_on(c.list_tokens(
+            &TokenFilter {
+                order_by: Some("name".into()),
+                ..Default::default()
+            },
+            Token::from_json
+        ))
         .is_err());
     }
 
@@ -940,7 +951,7 @@ mod tests {
                 .answer(200, &page(1)),
         );
         assert_eq!(
-            block_on(c.list_all_tokens(&TokenFilter::default()))
+            block_on(c.list_all_tokens(&TokenFilter::default(), Token::from_json))
                 .unwrap()
                 .len(),
             3

@@ -73,6 +73,20 @@ mod surface {
         fn make_error(class: &str, message: &str, fields: &Object) -> JsValue;
     }
 
+    #[wasm_bindgen(module = "/js/tokens.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = tokens)]
+        fn tokens_js(list: &Array, region: &str) -> JsValue;
+    }
+
+    /// Listed tokens as JS objects, built in one call; an error when one is not a token.
+    fn tokens(items: Vec<JsValue>, region: &str) -> Result<JsValue, Error> {
+        let list = tokens_js(&items.into_iter().collect(), region);
+        Some(list)
+            .filter(|l| !l.is_undefined())
+            .ok_or_else(crate::error::unexpected)
+    }
+
     fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
         set_value(target, key, value.into());
     }
@@ -385,10 +399,10 @@ mod surface {
             let c = self.inner.clone();
             promise(Box::pin(async move {
                 let p = c
-                    .list_tokens(&token_filter(&options(options_)?, true)?)
+                    .list_tokens(&token_filter(&options(options_)?, true)?, api::any)
                     .await?;
                 let o = Object::new();
-                set(&o, "tokens", array(&p.items, |t| token_js(t, c.region())));
+                set(&o, "tokens", tokens(p.items, c.region())?);
                 set(&o, "totalCount", p.total_count);
                 Ok(o.into())
             }))
@@ -399,10 +413,10 @@ mod surface {
         pub fn list_all_tokens(&self, options_: JsValue) -> Promise {
             let c = self.inner.clone();
             promise(Box::pin(async move {
-                let tokens = c
-                    .list_all_tokens(&token_filter(&options(options_)?, false)?)
+                let items = c
+                    .list_all_tokens(&token_filter(&options(options_)?, false)?, api::any)
                     .await?;
-                Ok(array(&tokens, |t| token_js(t, c.region())))
+                tokens(items, c.region())
             }))
         }
 
