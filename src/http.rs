@@ -61,14 +61,8 @@ extern "C" {
 
 #[wasm_bindgen(module = "/js/deadline.js")]
 extern "C" {
-    type Deadline;
-    fn deadline(ms: u32) -> Deadline;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &Deadline) -> JsValue;
-    #[wasm_bindgen(method, js_name = timedOut)]
-    fn timed_out(this: &Deadline) -> bool;
-    #[wasm_bindgen(method)]
-    fn clear(this: &Deadline);
+    /// One API request under its deadline (see js/deadline.js).
+    fn send(url: &str, method: &str, body: Option<String>, key: &str, ms: u32) -> Promise;
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_promise(ms: u32) -> Promise;
 }
@@ -131,7 +125,7 @@ impl Json for JsValue {
 async fn fetch_once(url: &str, options: &Object, signal: &JsValue) -> Result<JsValue, Error> {
     JsFuture::from(global_fetch(url, options))
         .await
-        .map_err(|e| failure(&e, signal, None))
+        .map_err(|e| failure(&e, signal))
 }
 
 /// True in a page or a browser worker, whose fetch cannot show where a redirect leads.
@@ -142,8 +136,8 @@ fn in_browser() -> bool {
         .any(|name| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false))
 }
 
-/// Why a fetch promise rejected: the caller's signal, our deadline, or the network.
-fn failure(error: &JsValue, caller_signal: &JsValue, deadline: Option<&Deadline>) -> Error {
+/// Why a fetch promise rejected: the caller's signal or the network.
+fn failure(error: &JsValue, caller_signal: &JsValue) -> Error {
     if get(caller_signal, "aborted").is_truthy() {
         let timed_out = get(&get(caller_signal, "reason"), "name")
             .as_string()
@@ -153,9 +147,6 @@ fn failure(error: &JsValue, caller_signal: &JsValue, deadline: Option<&Deadline>
         } else {
             Error::Aborted
         };
-    }
-    if deadline.is_some_and(Deadline::timed_out) {
-        return Error::Timeout("the request timed out".into());
     }
     Error::Network(
         get(error, "message")
@@ -179,33 +170,30 @@ impl Transport for JsTransport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<JsValue>, Error> {
-        let headers = Headers::new(&JsValue::UNDEFINED)
-            .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
-        headers.set("X-Auth-Token", secret_key);
-        headers.set("Accept", "application/json");
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str(method.as_str()));
-        if let Some(body) = body {
-            headers.set("Content-Type", "application/json");
-            set(&init, "body", &JsValue::from_str(body));
-        }
-        set(&init, "headers", &headers);
-        let timer = deadline(timeout_ms);
-        set(&init, "signal", &timer.signal());
-        let exchange = async {
-            let response: Response = JsFuture::from(global_fetch(url, &init))
-                .await?
-                .unchecked_into();
-            let text = JsFuture::from(response.text()).await?;
-            Ok::<_, JsValue>(Reply {
-                status: response.status(),
-                retry_after: response.headers().get("retry-after"),
-                body: text,
-            })
-        };
-        let result = exchange.await;
-        timer.clear();
-        result.map_err(|e| failure(&e, &JsValue::UNDEFINED, Some(&timer)))
+        let reply = JsFuture::from(send(
+            url,
+            method.as_str(),
+            body.map(String::from),
+            secret_key,
+            timeout_ms,
+        ))
+        .await
+        .map_err(|e| {
+            if Reflect::get_u32(&e, 0).is_ok_and(|t| t.is_truthy()) {
+                Error::Timeout("the request timed out".into())
+            } else {
+                failure(
+                    &Reflect::get_u32(&e, 1).unwrap_or_default(),
+                    &JsValue::UNDEFINED,
+                )
+            }
+        })?;
+        let at = |i| Reflect::get_u32(&reply, i).unwrap_or_default();
+        Ok(Reply {
+            status: at(0).as_f64().unwrap_or_default() as u16,
+            retry_after: at(1).as_string(),
+            body: at(2),
+        })
     }
 
     fn parse(&self, body: &JsValue) -> Option<JsValue> {
@@ -333,7 +321,7 @@ impl Gateway for JsGateway {
             None => {
                 let value = provider
                     .call0(&JsValue::UNDEFINED)
-                    .map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+                    .map_err(|e| failure(&e, &JsValue::UNDEFINED))?;
                 let p = Promise::resolve(&value);
                 *self.pending.borrow_mut() = Some(p.clone());
                 p
@@ -348,7 +336,7 @@ impl Gateway for JsGateway {
         {
             *self.pending.borrow_mut() = None;
         }
-        let token = answer.map_err(|e| failure(&e, &JsValue::UNDEFINED, None))?;
+        let token = answer.map_err(|e| failure(&e, &JsValue::UNDEFINED))?;
         token.as_string().ok_or_else(refused)
     }
 
