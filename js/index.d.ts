@@ -58,7 +58,7 @@ export interface Function {
 }
 
 export interface FunctionsClientOptions {
-  /** IAM secret key. Keep it in a server or an edge worker, never in a public page. */
+  /** IAM secret key (a UUID). Keep it in a server or an edge worker, never in a public page. */
   secretKey: string;
   /** Default `fr-par`. */
   region?: Region;

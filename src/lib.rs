@@ -328,7 +328,7 @@ mod surface {
             let o = options(value)?;
             let secret_key =
                 opt_string(&o, "secretKey")?.ok_or(invalid("secretKey", "is required"))?;
-            validate::header_value(&secret_key, "secretKey")?;
+            validate::secret_key(&secret_key, "secretKey")?;
             let region = match opt_string(&o, "region")? {
                 Some(r) => validate::region(&r, "region")?,
                 None => "fr-par",

@@ -126,6 +126,11 @@ pub fn header_value<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Erro
     Ok(s)
 }
 
+/// A Scaleway secret key: a UUID (checked as a header value first, for its messages).
+pub fn secret_key<'a>(s: &'a str, field: &'static str) -> Result<&'a str, Error> {
+    plain_uuid(header_value(s, field)?, field)
+}
+
 /// A base URL (the API's or a function's): https, or http for localhost and 127.0.0.1 only;
 /// returned without a trailing slash.
 pub fn base_url(s: &str, field: &'static str) -> Result<String, Error> {
@@ -404,6 +409,31 @@ mod tests {
             "http://user@localhost",
         ] {
             assert!(base_url(bad, "apiUrl").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secret_keys_are_uuids() {
+        let key = "11111111-2222-4333-8444-555555555555";
+        assert_eq!(secret_key(key, "secretKey"), Ok(key));
+        for bad in [
+            "",
+            "k",
+            "a\r\nX-Evil: 1",
+            "SCW0123456789ABCDEFG",
+            &key[1..],
+            "é",
+        ] {
+            assert_eq!(
+                secret_key(bad, "secretKey").map_err(|e| matches!(
+                    e,
+                    Error::Validation {
+                        field: "secretKey",
+                        ..
+                    }
+                )),
+                Err(true)
+            );
         }
     }
 

@@ -31,8 +31,10 @@ fn refused<T>(result: Result<T, JsValue>) -> JsValue {
 }
 
 fn client() -> FunctionsClient {
-    FunctionsClient::new(js(r#"{"secretKey":"k","apiUrl":"http://127.0.0.1:9"}"#))
-        .expect("valid options")
+    FunctionsClient::new(js(
+        r#"{"secretKey":"11111111-2222-4333-8444-555555555555","apiUrl":"http://127.0.0.1:9"}"#,
+    ))
+    .expect("valid options")
 }
 
 #[wasm_bindgen_test]
@@ -40,9 +42,18 @@ fn a_refused_constructor_throws_a_validation_error_and_the_next_one_works() {
     for (options, field) in [
         (JsValue::from(7), "options"),
         (js(r#"{"secretKey":""}"#), "secretKey"),
-        (js(r#"{"secretKey":"k","region":"mars"}"#), "region"),
-        (js(r#"{"secretKey":"k","apiUrl":"ftp://x"}"#), "apiUrl"),
-        (js(r#"{"secretKey":"k","retries":-1}"#), "retries"),
+        (
+            js(r#"{"secretKey":"11111111-2222-4333-8444-555555555555","region":"mars"}"#),
+            "region",
+        ),
+        (
+            js(r#"{"secretKey":"11111111-2222-4333-8444-555555555555","apiUrl":"ftp://x"}"#),
+            "apiUrl",
+        ),
+        (
+            js(r#"{"secretKey":"11111111-2222-4333-8444-555555555555","retries":-1}"#),
+            "retries",
+        ),
     ] {
         assert_validation(refused(FunctionsClient::new(options)), field);
         client();

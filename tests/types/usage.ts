@@ -5,7 +5,7 @@ import {
 } from "scw-functions-auth";
 
 async function usage(): Promise<void> {
-  const client = new FunctionsClient({ secretKey: "k", region: "fr-par", apiUrl: "http://127.0.0.1:1", timeoutMs: 1000, retries: 1 });
+  const client = new FunctionsClient({ secretKey: "11111111-2222-4333-8444-555555555555", region: "fr-par", apiUrl: "http://127.0.0.1:1", timeoutMs: 1000, retries: 1 });
   const created: Token = await client.createToken({ functionId: "f", description: "ci", expiresAt: new Date() });
   await client.createToken({ namespaceId: "n", expiresAt: "2027-01-31T12:00:00Z" });
   const secret: string | undefined = created.token;
@@ -42,9 +42,9 @@ async function usage(): Promise<void> {
 }
 
 // @ts-expect-error both scopes at once are refused by the types too
-void new FunctionsClient({ secretKey: "k" }).createToken({ functionId: "f", namespaceId: "n" });
+void new FunctionsClient({ secretKey: "11111111-2222-4333-8444-555555555555" }).createToken({ functionId: "f", namespaceId: "n" });
 // @ts-expect-error a token and a provider at once are refused
 void new PrivateFunction({ url: "https://f.example", token: "t", tokenProvider: () => "t" });
 // @ts-expect-error unknown region
-void new FunctionsClient({ secretKey: "k", region: "us-east-1" });
+void new FunctionsClient({ secretKey: "11111111-2222-4333-8444-555555555555", region: "us-east-1" });
 void usage;
