@@ -148,6 +148,13 @@ impl<T> Page<T> {
     }
 }
 
+impl Page<Token> {
+    /// Reads a page of ListTokens.
+    pub fn of_tokens<J: Json>(j: &J) -> Option<Self> {
+        Page::from_json(j, "tokens", Token::from_json)
+    }
+}
+
 /// Decimal digits of a number, without core::fmt (kept out of the wasm).
 pub trait Decimal {
     /// The number in base 10.

@@ -368,15 +368,15 @@ impl<T: Transport> Client<T> {
         )
     }
 
-    /// ListTokens, one page, each token read by `item` (such as [`Token::from_json`]).
+    /// ListTokens, one page, read by `read` (such as [`Page::of_tokens`]).
     pub async fn list_tokens<R>(
         &self,
         filter: &TokenFilter,
-        item: fn(&T::Json) -> Option<R>,
-    ) -> Result<Page<R>, Error> {
+        read: fn(&T::Json) -> Option<R>,
+    ) -> Result<R, Error> {
         let url = self.token_list_url(&self.token_query(filter)?);
         let j = self.call(Method::Get, &url, None, None).await?;
-        Page::from_json(&j, "tokens", item).ok_or_else(error::unexpected)
+        read(&j).ok_or_else(error::unexpected)
     }
 
     /// ListTokens, every page, each token read by `item` (such as [`Token::from_json`]).
@@ -915,7 +915,7 @@ mod tests {
             page_size: Some(10),
             ..Default::default()
         };
-        block_on(c.list_tokens(&filter, Token::from_json)).unwrap();
+        block_on(c.list_tokens(&filter, Page::of_tokens)).unwrap();
         assert_eq!(
             urls(&c),
             [[
@@ -930,7 +930,7 @@ mod tests {
                 order_by: Some("name".into()),
                 ..Default::default()
             },
-            Token::from_json
+            Page::of_tokens
         ))
         .is_err());
     }

@@ -59,9 +59,9 @@ extern "C" {
     fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-#[wasm_bindgen(module = "/js/deadline.js")]
+#[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
-    /// One API request under its deadline (see js/deadline.js).
+    /// One API request under its deadline (see js/host.js).
     fn send(url: &str, method: &str, body: Option<String>, key: &str, ms: u32) -> Promise;
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_promise(ms: u32) -> Promise;

@@ -73,17 +73,18 @@ mod surface {
         fn make_error(class: &str, message: &str, fields: &Object) -> JsValue;
     }
 
-    #[wasm_bindgen(module = "/js/tokens.js")]
+    #[wasm_bindgen(module = "/js/host.js")]
     extern "C" {
         #[wasm_bindgen(js_name = tokens)]
         fn tokens_js(list: &Array, region: &str) -> JsValue;
+        #[wasm_bindgen(js_name = page)]
+        fn page_js(page: &JsValue, region: &str) -> JsValue;
     }
 
-    /// Listed tokens as JS objects, built in one call; an error when one is not a token.
-    fn tokens(items: Vec<JsValue>, region: &str) -> Result<JsValue, Error> {
-        let list = tokens_js(&items.into_iter().collect(), region);
-        Some(list)
-            .filter(|l| !l.is_undefined())
+    /// Made in one JS call: an error when undefined (a listed object is not a token).
+    fn made(value: JsValue) -> Result<JsValue, Error> {
+        Some(value)
+            .filter(|v| !v.is_undefined())
             .ok_or_else(crate::error::unexpected)
     }
 
@@ -401,10 +402,7 @@ mod surface {
                 let p = c
                     .list_tokens(&token_filter(&options(options_)?, true)?, api::any)
                     .await?;
-                let o = Object::new();
-                set(&o, "tokens", tokens(p.items, c.region())?);
-                set(&o, "totalCount", p.total_count);
-                Ok(o.into())
+                made(page_js(&p, c.region()))
             }))
         }
 
@@ -416,7 +414,7 @@ mod surface {
                 let items = c
                     .list_all_tokens(&token_filter(&options(options_)?, false)?, api::any)
                     .await?;
-                tokens(items, c.region())
+                made(tokens_js(&items.into_iter().collect(), c.region()))
             }))
         }
 

@@ -1,0 +1,68 @@
+// What the wasm asks of the host in one call each, rather than piece by piece across the
+// boundary: an API request under its deadline (an AbortController), sleep, and the JS objects of
+// tokens as the API sent them (parsed JSON).
+
+function deadline(ms) {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, ms);
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    clear: () => clearTimeout(timer),
+  };
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * One API request with the secret key, aborted after `ms`: resolves to [status, Retry-After,
+ * body text]; rejects with [true] when the deadline passed, else with [false, the error].
+ */
+export async function send(url, method, body, key, ms) {
+  const headers = { "X-Auth-Token": key, Accept: "application/json" };
+  if (body != null) headers["Content-Type"] = "application/json";
+  const timer = deadline(ms);
+  try {
+    const response = await fetch(url, { method, body, headers, signal: timer.signal });
+    return [response.status, response.headers.get("retry-after"), await response.text()];
+  } catch (error) {
+    throw [timer.timedOut(), error];
+  } finally {
+    timer.clear();
+  }
+}
+
+const put = (o, key, value) => {
+  if (typeof value == "string" && value) o[key] = value;
+};
+
+/** The tokens of a list, or undefined when one lacks its id or status. */
+export function tokens(list, region) {
+  const out = [];
+  for (const t of list) {
+    if (typeof t?.id != "string" || typeof t.status != "string") return;
+    const o = { id: t.id, regionalId: region + "/" + t.id, region };
+    put(o, "token", t.token != "<hidden>" && t.token);
+    put(o, "functionId", t.function_id);
+    put(o, "namespaceId", t.namespace_id);
+    o.status = t.status;
+    put(o, "description", t.description);
+    put(o, "expiresAt", t.expires_at);
+    if (o.expiresAt) o.expiresAt = new Date(o.expiresAt);
+    out.push(o);
+  }
+  return out;
+}
+
+/** One page of ListTokens as `{ tokens, totalCount }`, or undefined when a token is not one. */
+export function page(p, region) {
+  const list = tokens(Array.isArray(p.tokens) ? p.tokens : [], region);
+  const n = p.total_count;
+  if (list) return { tokens: list, totalCount: typeof n == "number" && n >= 0 ? Math.min(Math.trunc(n), 4294967295) : 0 };
+}
