@@ -66,3 +66,72 @@ export function page(p, region) {
   const n = p.total_count;
   if (list) return { tokens: list, totalCount: typeof n == "number" && n >= 0 ? Math.min(Math.trunc(n), 4294967295) : 0 };
 }
+
+/**
+ * A private function call with `X-Auth-Token`. Browsers hide a redirect's target (and send the
+ * token on only after a CORS preflight of the new origin); elsewhere redirects are followed here,
+ * so that the token never reaches another origin. A caller's own `redirect` option is obeyed as
+ * is. Resolves to the Response; rejects with [1] when `init` cannot be read, [2] for invalid
+ * headers, [3] after too many redirects, else with [0, the fetch error].
+ */
+export async function call(url, token, init) {
+  const read = (o, key) => {
+    try {
+      return o !== null && typeof o == "object" ? o[key] : undefined;
+    } catch {}
+  };
+  let options, headers;
+  try {
+    options = Object.assign({}, init);
+  } catch {
+    throw [1];
+  }
+  try {
+    headers = new Headers(read(init, "headers"));
+  } catch {
+    throw [2];
+  }
+  headers.set("X-Auth-Token", token);
+  options.headers = headers;
+  const send = (to) => fetch(to, options).catch((error) => Promise.reject([0, error]));
+  if (read(init, "redirect") !== undefined || "document" in globalThis || "importScripts" in globalThis) {
+    return send(url);
+  }
+  options.redirect = "manual";
+  let origin = "";
+  try {
+    origin = new URL(url, url).origin;
+  } catch {}
+  const body = read(init, "body");
+  let replayable = typeof read(body, "getReader") != "function" && typeof read(body, "next") != "function";
+  for (let i = 0; i <= 20; i++) {
+    const response = await send(url);
+    const status = response.status;
+    const location = response.headers.get("location");
+    let next;
+    try {
+      next = location === null ? undefined : new URL(location, url);
+    } catch {}
+    if (!next || ![301, 302, 303, 307, 308].includes(status)) {
+      return response;
+    }
+    const method = typeof options.method == "string" ? options.method : "";
+    if ((status == 303 && !/^head$/i.test(method)) || (status < 303 && /^post$/i.test(method))) {
+      options.method = "GET";
+      options.body = undefined;
+      headers.delete("content-type");
+      replayable = true;
+    } else if (!replayable) {
+      return response;
+    }
+    if (next.origin != origin) {
+      headers.delete("X-Auth-Token");
+      headers.delete("Authorization");
+    }
+    try {
+      read(response, "body")?.cancel?.();
+    } catch {}
+    url = next.href;
+  }
+  throw [3];
+}

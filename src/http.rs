@@ -14,62 +14,20 @@ use wasm_bindgen_futures::JsFuture;
 /// Characters of a non-JSON body quoted in an error.
 const EXCERPT_CHARS: u32 = 120;
 
-/// Redirects a function call follows before giving up, as fetch does.
-const MAX_REDIRECTS: usize = 20;
-
 #[wasm_bindgen]
 extern "C" {
-    /// `globalThis.fetch`, looked up at each call: browsers, Node, Deno and workerd all have it.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &Object) -> Promise;
-
-    type Response;
-    #[wasm_bindgen(method, getter)]
-    fn status(this: &Response) -> u16;
-    #[wasm_bindgen(method, getter)]
-    fn headers(this: &Response) -> Headers;
-    #[wasm_bindgen(method, getter)]
-    fn body(this: &Response) -> JsValue;
-    #[wasm_bindgen(method)]
-    fn text(this: &Response) -> Promise;
-
-    type Headers;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(init: &JsValue) -> Result<Headers, JsValue>;
-    #[wasm_bindgen(method)]
-    fn get(this: &Headers, name: &str) -> Option<String>;
-    #[wasm_bindgen(method)]
-    fn set(this: &Headers, name: &str, value: &str);
-    #[wasm_bindgen(method)]
-    fn delete(this: &Headers, name: &str);
-
-    type Url;
-    #[wasm_bindgen(constructor, catch, js_class = "URL")]
-    fn new(url: &str, base: &str) -> Result<Url, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn href(this: &Url) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn origin(this: &Url) -> String;
-
-    /// `Object.assign`, catching what a hostile getter throws.
-    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
-    fn assign(target: &Object, source: &JsValue) -> Result<JsValue, JsValue>;
-
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
+    /// A function call, following redirects outside browsers (see js/host.js).
+    fn call(url: &str, token: &str, init: &JsValue) -> Promise;
     /// One API request under its deadline (see js/host.js).
     fn send(url: &str, method: &str, body: Option<String>, key: &str, ms: u32) -> Promise;
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_promise(ms: u32) -> Promise;
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// A property of a JS value, undefined when it is not an object or the property cannot be read.
@@ -119,21 +77,6 @@ impl Json for JsValue {
             })
             .collect()
     }
-}
-
-/// One fetch of a function call; a rejection says why (the caller's signal or the network).
-async fn fetch_once(url: &str, options: &Object, signal: &JsValue) -> Result<JsValue, Error> {
-    JsFuture::from(global_fetch(url, options))
-        .await
-        .map_err(|e| failure(&e, signal))
-}
-
-/// True in a page or a browser worker, whose fetch cannot show where a redirect leads.
-fn in_browser() -> bool {
-    let global = js_sys::global();
-    ["document", "importScripts"]
-        .iter()
-        .any(|name| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false))
 }
 
 /// Why a fetch promise rejected: the caller's signal or the network.
@@ -241,55 +184,22 @@ impl Gateway for JsGateway {
     type Response = JsValue;
 
     async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
-        let options = Object::new();
-        assign(&options, init).map_err(|_| Error::Validation {
-            field: "init",
-            reason: "could not be read",
-        })?;
-        let headers = Headers::new(&get(init, "headers")).map_err(|_| Error::Validation {
-            field: "headers",
-            reason: "are not valid HTTP headers",
-        })?;
-        headers.set("X-Auth-Token", token);
-        set(&options, "headers", &headers);
-        let signal = get(init, "signal");
-        // Browsers hide a redirect's target (and send X-Auth-Token on only after a CORS
-        // preflight of the new origin); elsewhere redirects are followed here, so that the
-        // token never reaches another origin. A caller's own `redirect` option is obeyed as is.
-        if !get(init, "redirect").is_undefined() || in_browser() {
-            return fetch_once(url, &options, &signal).await;
-        }
-        set(&options, "redirect", &JsValue::from_str("manual"));
-        let origin = Url::new(url, url).map(|u| u.origin()).unwrap_or_default();
-        let mut url = String::from(url);
-        let mut replayable = self.replayable(init);
-        for _ in 0..=MAX_REDIRECTS {
-            let response = fetch_once(&url, &options, &signal).await?;
-            let status = self.status(&response);
-            let location = (response.unchecked_ref::<Response>().headers()).get("location");
-            let next = location.and_then(|l| Url::new(&l, &url).ok());
-            let Some(next) = next.filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308)) else {
-                return Ok(response);
-            };
-            let method = get(&options, "method").as_string().unwrap_or_default();
-            let to_get = (status == 303 && !method.eq_ignore_ascii_case("HEAD"))
-                || (matches!(status, 301 | 302) && method.eq_ignore_ascii_case("POST"));
-            if to_get {
-                set(&options, "method", &JsValue::from_str("GET"));
-                set(&options, "body", &JsValue::UNDEFINED);
-                headers.delete("content-type");
-                replayable = true;
-            } else if !replayable {
-                return Ok(response);
+        JsFuture::from(call(url, token, init)).await.map_err(|e| {
+            let invalid = |field, reason| Error::Validation { field, reason };
+            match Reflect::get_u32(&e, 0)
+                .ok()
+                .and_then(|k| k.as_f64())
+                .map(|k| k as u8)
+            {
+                Some(1) => invalid("init", "could not be read"),
+                Some(2) => invalid("headers", "are not valid HTTP headers"),
+                Some(3) => Error::Network("too many redirects".into()),
+                _ => failure(
+                    &Reflect::get_u32(&e, 1).unwrap_or_default(),
+                    &get(init, "signal"),
+                ),
             }
-            if next.origin() != origin {
-                headers.delete("X-Auth-Token");
-                headers.delete("Authorization");
-            }
-            self.discard(response);
-            url = next.href();
-        }
-        Err(Error::Network("too many redirects".into()))
+        })
     }
 
     fn status(&self, response: &JsValue) -> u16 {
