@@ -156,10 +156,26 @@ ${exportedNames.get(api).map((n) => `exports.${n} = ${api}.${n};`).join("\n")}
 `);
 JS
 
-# Minify the ES modules of the browser's import graph (index.cjs above was made from the readable
-# ones). Names are kept so that classes still print as FunctionsClient, ScwError, ...; a space is
-# put back in `import{`/`export{`/`export*` so that tools reading import lines (bench/size.mjs) see them.
+# The browser entry (pkg/index.js): one ES module bundled by esbuild from js/index.js, api.js, the
+# wasm-bindgen glue and the snippets, so that a browser fetches one file and then the wasm rather
+# than a chain of six imports one after another. The wasm stays a file next to it, named by
+# `new URL("...", import.meta.url)` (kept as is by esbuild), which Vite and webpack find and copy.
+# Its error classes are its own (the ones its wasm instance throws). Names are kept so that classes
+# still print as FunctionsClient, ScwError, ... The other entries (Node, Deno, workerd, index.cjs)
+# keep importing api.js, the glue and the snippets; those are minified one file each, with a
+# space put back in `import{`/`export{`/`export*` for tools that read import lines.
 if [ -x node_modules/.bin/esbuild ]; then
+  node_modules/.bin/esbuild pkg/index.js --bundle --format=esm --minify --keep-names \
+    --platform=neutral --log-level=warning --outfile=pkg/index.bundle.js
+  mv pkg/index.bundle.js pkg/index.js
+  node - "$name" <<'JS'
+const fs = require("node:fs");
+const name = process.argv[2];
+const src = fs.readFileSync("pkg/index.js", "utf8");
+const left = src.match(/(?:^|[;}])\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["'][^"']+["']|(?:^|[;}])\s*import\s*["'][^"']+["']/m);
+if (left) throw new Error(`pkg/index.js: an import is left in the bundle: ${left[0]}`);
+if (!src.includes(`new URL("./${name}_bg.wasm",import.meta.url)`)) throw new Error("pkg/index.js: the wasm's new URL(..., import.meta.url) is not there as a literal");
+JS
   for f in "pkg/${name}.js" pkg/snippets/*/js/*.js pkg/api.js; do
     node_modules/.bin/esbuild "$f" --minify --keep-names --format=esm --log-level=warning \
       | sed -E 's/(^|[;}])(import|export)([{*])/\1\2 \3/g' > "$f.min"
@@ -167,10 +183,11 @@ if [ -x node_modules/.bin/esbuild ]; then
   done
 fi
 
-# What a browser downloads: the wasm, the wasm-bindgen glue, the snippets and the entry.
+# What a browser downloads: the entry (one file when esbuild bundled it) and the wasm.
 wasm="pkg/${name}_bg.wasm"
-shipped=("$wasm" "pkg/${name}.js" pkg/snippets/*/js/*.js pkg/api.js pkg/index.js)
+shipped=("$wasm" pkg/index.js)
+if grep -q "from *[\"']\./" pkg/index.js; then shipped+=("pkg/${name}.js" pkg/snippets/*/js/*.js pkg/api.js); fi
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 for f in "${shipped[@]}"; do total=$((total + $(gz "$f"))); done
-echo "pkg/ built: wasm $(wc -c < "$wasm") bytes ($(gz "$wasm") gzip -9); wasm + glue + snippets + entry, each gzip -9: ${total} bytes"
+echo "pkg/ built: wasm $(wc -c < "$wasm") bytes ($(gz "$wasm") gzip -9); what a browser downloads (${shipped[*]#pkg/}), each gzip -9: ${total} bytes"
