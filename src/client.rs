@@ -396,15 +396,7 @@ impl<T: Transport> Client<T> {
 
     /// ListNamespaces, every page.
     pub async fn list_namespaces(&self) -> Result<Vec<T::Json>, Error> {
-        self.every_page("namespaces", api::object, |page| {
-            self.url(
-                self.config.region,
-                "namespaces",
-                None,
-                &page_query(None, page),
-            )
-        })
-        .await
+        self.every_object("namespaces", None).await
     }
 
     /// ListFunctions, every page, optionally of one namespace.
@@ -412,10 +404,19 @@ impl<T: Transport> Client<T> {
         let namespace_id = namespace_id
             .map(|n| validate::uuid(n, "namespaceId", self.config.region))
             .transpose()?;
-        self.every_page("functions", api::object, |page| {
+        self.every_object("functions", namespace_id).await
+    }
+
+    /// Every object of a collection of the client's region, optionally of one namespace.
+    async fn every_object(
+        &self,
+        collection: &str,
+        namespace_id: Option<&str>,
+    ) -> Result<Vec<T::Json>, Error> {
+        self.every_page(collection, api::object, |page| {
             self.url(
                 self.config.region,
-                "functions",
+                collection,
                 None,
                 &page_query(namespace_id, page),
             )
