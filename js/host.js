@@ -1,6 +1,28 @@
 // What the wasm asks of the host in one call each, rather than piece by piece across the
-// boundary: an API request under its deadline (an AbortController), sleep, and the JS objects of
-// tokens as the API sent them (parsed JSON).
+// boundary: running an operation, an API request under its deadline (an AbortController), sleep,
+// and the JS objects of tokens as the API sent them (parsed JSON).
+
+/**
+ * Runs an operation of the wasm (src/task.rs): each step answers a promise to await, whose
+ * outcome the next step gets, or the operation's result; a step throws the operation's error.
+ */
+export async function run(op) {
+  try {
+    let ok = true, value, next;
+    while ((next = op.step(ok, value)) instanceof Promise) {
+      try {
+        value = await next;
+        ok = true;
+      } catch (error) {
+        value = error;
+        ok = false;
+      }
+    }
+    return next;
+  } finally {
+    op.free();
+  }
+}
 
 function deadline(ms) {
   const controller = new AbortController();

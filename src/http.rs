@@ -5,11 +5,11 @@ use crate::client::{Method, Reply, Transport};
 use crate::error::Error;
 use crate::invoke::Gateway;
 use crate::prelude::*;
+use crate::task::settled;
 use core::cell::RefCell;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Characters of a non-JSON body quoted in an error.
 const EXCERPT_CHARS: u32 = 120;
@@ -113,7 +113,7 @@ impl Transport for JsTransport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<JsValue>, Error> {
-        let reply = JsFuture::from(send(
+        let reply = settled(send(
             url,
             method.as_str(),
             body.map(String::from),
@@ -150,7 +150,7 @@ impl Transport for JsTransport {
     }
 
     async fn sleep(&self, ms: u32) {
-        let _ = JsFuture::from(sleep_promise(ms)).await;
+        let _ = settled(sleep_promise(ms)).await;
     }
 
     fn now_ms(&self) -> f64 {
@@ -184,7 +184,7 @@ impl Gateway for JsGateway {
     type Response = JsValue;
 
     async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
-        JsFuture::from(call(url, token, init)).await.map_err(|e| {
+        settled(call(url, token, init)).await.map_err(|e| {
             let invalid = |field, reason| Error::Validation { field, reason };
             match Reflect::get_u32(&e, 0)
                 .ok()
@@ -237,7 +237,7 @@ impl Gateway for JsGateway {
                 p
             }
         };
-        let answer = JsFuture::from(promise.clone()).await;
+        let answer = settled(promise.clone()).await;
         if self
             .pending
             .borrow()

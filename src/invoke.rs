@@ -82,7 +82,7 @@ impl<G: Gateway> Invoker<G> {
         }
         let now = self.gateway.now_ms();
         if let Some((t, refresh_at)) = self.cached.borrow().as_ref() {
-            if !fresh && refresh_at.map_or(true, |at| now < at) {
+            if !fresh && refresh_at.is_none_or(|at| now < at) {
                 return Ok(t.clone());
             }
         }

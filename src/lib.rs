@@ -24,6 +24,8 @@ pub mod heap;
 #[cfg(target_arch = "wasm32")]
 pub mod http;
 pub mod invoke;
+#[cfg(target_arch = "wasm32")]
+pub mod task;
 pub mod token;
 pub mod validate;
 
@@ -60,7 +62,6 @@ mod surface {
     use js_sys::{Array, Date, JsString, Object, Promise, Reflect};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::future_to_promise;
 
     const DEFAULT_TIMEOUT_MS: u32 = 30_000;
     const DEFAULT_RETRIES: u32 = 2;
@@ -289,7 +290,7 @@ mod surface {
     /// Runs a call as a Promise that rejects with a `ScwError` subclass. Takes a boxed future
     /// so that the promise machinery and the error conversion exist once in the wasm.
     fn promise(call: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
-        future_to_promise(async move { call.await.map_err(to_js) })
+        crate::task::start(call, to_js)
     }
 
     /// The filters of listTokens / listAllTokens (page and pageSize only for one page).
