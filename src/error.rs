@@ -254,8 +254,10 @@ pub fn from_response(
             for (i, (name, msgs)) in body.fields.iter().enumerate() {
                 m.push_str(if i == 0 { ": " } else { "; " });
                 m.push_str(name);
-                m.push(' ');
-                m.push_str(&msgs.join(", "));
+                for (j, msg) in msgs.iter().enumerate() {
+                    m.push_str(if j == 0 { " " } else { ", " });
+                    m.push_str(msg);
+                }
             }
             m
         }
