@@ -4,12 +4,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startEmulator } from "../support/emulator.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+// The README's screenshots are refreshed with `SCREENSHOTS=docs make test-browser`; otherwise they
+// go to a temporary folder, so that a test run leaves the checkout as it was.
+const screenshots = path.resolve(root, process.env.SCREENSHOTS ?? path.join(os.tmpdir(), "scw-demo-screenshots"));
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -213,14 +217,14 @@ describe("the demo page", () => {
   });
 
   test("the Security page reads well at 1280 px and at 375 px", async () => {
-    await mkdir(path.join(root, "docs"), { recursive: true });
+    await mkdir(screenshots, { recursive: true });
     await page.locator("#function-title").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(root, "docs/demo-desktop.png"), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
 
     await page.setViewportSize({ width: 375, height: 812 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(overflow <= 375, `the page scrolls sideways at 375 px (${overflow} px wide)`);
-    await page.screenshot({ path: path.join(root, "docs/demo-mobile.png"), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots, "demo-mobile.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
