@@ -88,6 +88,26 @@ test("concurrent first calls ask the token provider once", async () => {
   assert.equal(asked, 1);
 });
 
+test("a token provider may itself call the library: it mints the token with a FunctionsClient", async () => {
+  const c = client();
+  const made = [];
+  // No await before the calls: they start while the library is inside the fetch that asked.
+  const tokenProvider = () => {
+    const other = new PrivateFunction({ url: emu.function_url, token: "not.a.token" }).fetch("/nested");
+    const minted = c.createToken({ functionId: emu.function_id, description: "minted by the provider" });
+    return Promise.all([other, minted]).then(([refused, t]) => {
+      made.push(refused.status, t.id);
+      return t.token;
+    });
+  };
+  const fn = new PrivateFunction({ url: emu.function_url, tokenProvider });
+  const [first, second] = await Promise.all([fn.fetch("/a"), fn.fetch("/b")]);
+  assert.deepEqual([first.status, second.status], [200, 200]);
+  assert.equal(made.length, 2, "the provider was asked once for both calls");
+  assert.equal(made[0], 403);
+  assert.equal((await c.getToken(made[1])).description, "minted by the provider");
+});
+
 test("decodeToken reads the claims and expiry without verifying", async () => {
   const at = new Date(Date.now() + 3_600_000);
   const t = await client().createToken({ namespaceId: emu.namespace_id, expiresAt: at });
