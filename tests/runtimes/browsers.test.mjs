@@ -1,25 +1,31 @@
-// The installed tarball in Chromium: a plain <script type="module"> page without bundler, and a
-// Vite build. The emulator serves each page, so the page, the API and the function share an origin.
+// The installed tarball in Chromium: a plain <script type="module"> page without bundler, a Vite
+// build and a webpack build. The emulator serves each page, so the page, the API and the function
+// share an origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { here, run, startEmulator, launchChromium, expected } from "./helpers.mjs";
 
 let browser;
 let viteDist;
+let webpackDist;
 before(async () => {
   viteDist = await mkdtemp(path.join(tmpdir(), "scw-vite-"));
+  webpackDist = await mkdtemp(path.join(tmpdir(), "scw-webpack-"));
   const vite = path.join(here, "vite");
+  const webpack = path.join(here, "webpack");
   [browser] = await Promise.all([
     launchChromium(),
     run(path.join(vite, "node_modules/.bin/vite"), ["build", "--logLevel", "warn", "--outDir", viteDist, "--emptyOutDir"], { cwd: vite }),
+    run(path.join(webpack, "node_modules/.bin/webpack"), ["--output-path", webpackDist, "--stats", "errors-warnings"], { cwd: webpack })
+      .then(() => copyFile(path.join(webpack, "index.html"), path.join(webpackDist, "index.html"))),
   ]);
 });
 after(async () => {
   await browser?.close();
-  if (viteDist) await rm(viteDist, { recursive: true, force: true });
+  for (const dist of [viteDist, webpackDist]) if (dist) await rm(dist, { recursive: true, force: true });
 });
 
 /** Opens `page` of a site served by a fresh emulator and resolves with the page's `outcome`. */
@@ -52,6 +58,12 @@ test("Chromium, plain module page (no bundler, no init call): token created, lis
 
 test("Chromium, Vite build: token created, listed, call admitted, deleted", async () => {
   const { outcome, errors } = await outcomeOf(viteDist, "/index.html");
+  assert.deepEqual(outcome, expected);
+  assert.deepEqual(errors, []);
+});
+
+test("Chromium, webpack 5 build: token created, listed, call admitted, deleted", async () => {
+  const { outcome, errors } = await outcomeOf(webpackDist, "/index.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
 });
