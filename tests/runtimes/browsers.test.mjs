@@ -1,4 +1,5 @@
-// The installed tarball in Chromium: a plain <script type="module"> page without bundler, a Vite
+// The installed tarball in Chromium: a plain <script type="module"> page without bundler (with and
+// without the README's preload hints), a Vite
 // build and a webpack build. The emulator serves each page, so the page, the API and the function
 // share an origin.
 import { test, before, after } from "node:test";
@@ -33,7 +34,11 @@ async function outcomeOf(www, page) {
   const emulator = await startEmulator(["--www", www]);
   const tab = await browser.newPage();
   const errors = [];
+  const requested = [];
+  const warnings = [];
   tab.on("pageerror", (e) => errors.push(e.message));
+  tab.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  tab.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   // Expected failures: the function called without a token (403), the favicon nobody serves.
   tab.on("response", (r) => {
     const { pathname } = new URL(r.url());
@@ -43,7 +48,7 @@ async function outcomeOf(www, page) {
   try {
     await tab.goto(new URL(page, emulator.api_url).href);
     await tab.waitForFunction(() => window.outcome, null, { timeout: 20_000 });
-    return { outcome: await tab.evaluate(() => window.outcome), errors };
+    return { outcome: await tab.evaluate(() => window.outcome), errors, requested, warnings };
   } finally {
     await tab.close();
     await emulator.stop();
@@ -54,6 +59,15 @@ test("Chromium, plain module page (no bundler, no init call): token created, lis
   const { outcome, errors } = await outcomeOf(here, "/browser/index.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
+});
+
+test("Chromium, plain module page with the README's preload hints: the wasm is fetched once, the hints are used", async () => {
+  const { outcome, errors, requested, warnings } = await outcomeOf(here, "/browser/hinted.html");
+  assert.deepEqual(outcome, expected);
+  assert.deepEqual(errors, []);
+  assert.equal(requested.filter((p) => p.endsWith("/scw_functions_auth_bg.wasm")).length, 1);
+  assert.equal(requested.filter((p) => p.endsWith("/scw-functions-auth/index.js")).length, 1);
+  assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
 });
 
 test("Chromium, Vite build: token created, listed, call admitted, deleted", async () => {
