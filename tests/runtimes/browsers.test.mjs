@@ -1,7 +1,6 @@
 // The installed tarball in Chromium: a plain <script type="module"> page without bundler (with and
-// without the README's preload hints), a Vite
-// build and a webpack build. The emulator serves each page, so the page, the API and the function
-// share an origin.
+// without the README's preload hints), a Vite build and a webpack build. The emulator serves each
+// page, so the page, the API and the function share an origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
