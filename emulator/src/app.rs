@@ -7,7 +7,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::gateway::Upstream;
-use crate::model::Phase;
 use crate::store::Store;
 
 /// The ready line, also served at `/emulator/info`.
@@ -36,13 +35,9 @@ pub struct App {
 pub type Shared = Arc<App>;
 
 impl App {
-    /// Where a record created (and maybe deleted) at these times stands now.
-    pub fn phase(&self, created_at: OffsetDateTime, deleted_at: Option<OffsetDateTime>) -> Phase {
-        Phase::at(
-            OffsetDateTime::now_utc(),
-            self.delay,
-            created_at,
-            deleted_at,
-        )
+    /// The moment before which every creation and deletion has finished: now minus the
+    /// configured delay (see [`crate::model::Phase::at`]). Read once per request: a list asks it of every record.
+    pub fn settled(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() - self.delay
     }
 }

@@ -1,7 +1,7 @@
 //! The records the emulator keeps, as stored in the state file.
 
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A Scaleway region served by the emulator.
@@ -203,18 +203,54 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// The phase at `now` of a record created and maybe deleted at these times.
+    /// The phase of a record created and maybe deleted at these times, when every creation
+    /// and deletion begun before `settled` (now minus the configured delay) has finished.
     pub fn at(
-        now: OffsetDateTime,
-        delay: Duration,
+        settled: OffsetDateTime,
         created_at: OffsetDateTime,
         deleted_at: Option<OffsetDateTime>,
     ) -> Self {
         match deleted_at {
-            Some(deleted) if now >= deleted + delay => Phase::Gone,
+            Some(deleted) if deleted <= settled => Phase::Gone,
             Some(_) => Phase::Deleting,
-            None if now < created_at + delay => Phase::Creating,
+            None if created_at > settled => Phase::Creating,
             None => Phase::Ready,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Phase;
+    use time::{Duration, OffsetDateTime};
+
+    #[test]
+    fn a_record_is_creating_then_ready_and_deleting_then_gone_once_the_delay_has_passed() {
+        let made = OffsetDateTime::UNIX_EPOCH;
+        let delay = Duration::seconds(2);
+        let at = |now: OffsetDateTime, deleted| Phase::at(now - delay, made, deleted);
+        assert_eq!(at(made, None), Phase::Creating);
+        assert_eq!(
+            at(made + Duration::milliseconds(1999), None),
+            Phase::Creating
+        );
+        assert_eq!(at(made + delay, None), Phase::Ready);
+        let deleted = made + Duration::seconds(10);
+        assert_eq!(at(deleted, Some(deleted)), Phase::Deleting);
+        assert_eq!(
+            at(deleted + Duration::milliseconds(1999), Some(deleted)),
+            Phase::Deleting
+        );
+        assert_eq!(at(deleted + delay, Some(deleted)), Phase::Gone);
+        assert_eq!(
+            Phase::at(made, made, None),
+            Phase::Ready,
+            "no delay: ready at once"
+        );
+        assert_eq!(
+            Phase::at(made, made, Some(made)),
+            Phase::Gone,
+            "no delay: gone at once"
+        );
     }
 }

@@ -153,9 +153,9 @@ regional!(Namespace, "Namespace was not found");
 regional!(Function, "Function was not found");
 regional!(Token, "Token was not found");
 
-/// `record` with the phase it stands in now, unless it is gone.
-fn visible<'a, T: Regional>(app: &App, record: &'a T) -> Option<(&'a T, Phase)> {
-    match app.phase(record.created_at(), record.deleted_at()) {
+/// `record` with its phase (`settled`: see [`App::settled`]), unless it is gone.
+fn visible<T: Regional>(settled: OffsetDateTime, record: &T) -> Option<(&T, Phase)> {
+    match Phase::at(settled, record.created_at(), record.deleted_at()) {
         Phase::Gone => None,
         phase => Some((record, phase)),
     }
@@ -170,7 +170,7 @@ fn find_visible<'a, T: Regional>(
 ) -> Result<(&'a T, Phase), ApiError> {
     (records.get(&id))
         .filter(|r| r.region() == region)
-        .and_then(|r| visible(app, r))
+        .and_then(|r| visible(app.settled(), r))
         .ok_or(T::NOT_FOUND)
 }
 
@@ -196,7 +196,8 @@ fn visible_page<'a, T: Regional + 'a>(
     region: Region,
     view: impl Fn(&T, Phase) -> Value,
 ) -> Answer {
-    let found = (records.filter(|r| r.region() == region)).filter_map(|r| visible(app, r));
+    let settled = app.settled();
+    let found = (records.filter(|r| r.region() == region)).filter_map(|r| visible(settled, r));
     let (page, total) = paging.page(found);
     let shown: Vec<Value> = page.into_iter().map(|(r, phase)| view(r, phase)).collect();
     Ok(Json(
