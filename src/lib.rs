@@ -288,7 +288,7 @@ mod surface {
     }
 
     /// Runs a call as a Promise that rejects with a `ScwError` subclass. Takes a boxed future
-    /// so that the promise machinery and the error conversion exist once in the wasm.
+    /// so that the operation machinery (task.rs) and the error conversion exist once in the wasm.
     fn promise(call: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
         crate::task::start(call, to_js)
     }

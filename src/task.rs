@@ -29,6 +29,9 @@ struct Current(Cell<Option<Slot>>);
 // SAFETY: wasm32 without the atomics feature has one thread; nothing here is ever shared.
 unsafe impl Sync for Current {}
 
+#[cfg(target_feature = "atomics")]
+compile_error!("task.rs keeps the step in progress in a static: build without the atomics feature");
+
 static CURRENT: Current = Current(Cell::new(None));
 
 #[wasm_bindgen(module = "/js/host.js")]
