@@ -97,6 +97,31 @@ test("a create refused before it landed is not repeated either (the client canno
   assert.equal(await tokenCount(), count);
 });
 
+test("a function access key whose last step fails, or lands but its answer is lost, leaves nothing behind", async () => {
+  const iam = async (path) =>
+    (await fetch(`${emu.api_url}/iam/v1alpha1${path}`, { headers: { "X-Auth-Token": emu.secret_key } })).json();
+  const counts = async () => [
+    (await iam("/applications")).applications.length,
+    (await iam("/policies")).policies.length,
+    (await iam("/api-keys")).api_keys.length,
+  ];
+  const c = client();
+  const before = await counts();
+  for (const fault of [
+    { kind: "status", status: 500, method: "POST", path: "/api-keys" },
+    { kind: "reset", method: "POST", path: "/api-keys", after: true },
+  ]) {
+    await faults([fault]);
+    const used = await applied();
+    await assert.rejects(c.createFunctionAccessKey({ projectId: emu.project_id, description: "doomed" }), ScwError);
+    assert.equal(await applied(), used + 1, "the key step met the fault");
+    assert.deepEqual(await counts(), before, `after ${fault.kind}: the policy and the application are deleted again`);
+  }
+  const key = await c.createFunctionAccessKey({ projectId: emu.project_id });
+  await c.deleteFunctionAccessKey(key.accessKey);
+  assert.deepEqual(await counts(), before);
+});
+
 test("each fault is reported as the right error class", async () => {
   const cases = [
     [{ kind: "reset" }, NetworkError, {}],
