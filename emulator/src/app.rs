@@ -36,7 +36,8 @@ pub type Shared = Arc<App>;
 
 impl App {
     /// The moment before which every creation and deletion has finished: now minus the
-    /// configured delay (see [`crate::model::Phase::at`]). Read once per request: a list asks it of every record.
+    /// configured delay (see [`crate::model::Phase::at`]). Read once per request: a list asks it
+    /// of every record.
     pub fn settled(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() - self.delay
     }
