@@ -44,10 +44,13 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 #[global_allocator]
 static ALLOCATOR: heap::Heap<heap::WasmMemory> = heap::Heap::new(heap::WasmMemory);
 
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub use surface::FunctionsClient;
 #[cfg(target_arch = "wasm32")]
-pub use surface::{decode_token, FunctionsClient, PrivateFunction};
+pub use surface::{decode_token, PrivateFunction};
 
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(feature = "client"), allow(dead_code, unused_imports))]
 mod surface {
     use crate::api::{self, Json, Token};
     use crate::client::{Client, Config, TokenFilter};
@@ -313,11 +316,13 @@ mod surface {
     }
 
     /// Manages Serverless Functions tokens with a secret key (keep it in a server or an edge worker).
+    #[cfg(feature = "client")]
     #[wasm_bindgen]
     pub struct FunctionsClient {
         inner: Rc<Client<JsTransport>>,
     }
 
+    #[cfg(feature = "client")]
     #[wasm_bindgen]
     impl FunctionsClient {
         /// `new FunctionsClient({ secretKey, region?, apiUrl?, timeoutMs?, retries? })`; throws a ValidationError.
