@@ -1,100 +1,89 @@
-// What the wasm asks of the host in one call each, rather than piece by piece across the
-// boundary: running an operation, an API request under its deadline (an AbortController), sleep,
-// and the JS objects of tokens as the API sent them (parsed JSON).
+// The host side of the wasm (src/host.rs): an API request, a function call and a pause, one call
+// across the boundary each. Every failure rejects with a HostFailure, whose `kind` the wasm maps
+// to an error class.
 
-/**
- * Runs an operation of the wasm (src/task.rs): each step answers a promise to await, whose
- * outcome the next step gets, or the operation's result; a step throws the operation's error.
- */
-export async function run(op) {
-  try {
-    let ok = true, value, next;
-    while ((next = op.step(ok, value)) instanceof Promise) {
-      try {
-        value = await next;
-        ok = true;
-      } catch (error) {
-        value = error;
-        ok = false;
-      }
-    }
-    return next;
-  } finally {
-    op.free();
+/** Why a host call failed: `kind` is timeout, aborted, network, init or headers. */
+export class HostFailure {
+  constructor(kind, message) {
+    this.kind = kind;
+    this.message = message;
   }
 }
 
-function deadline(ms) {
+/** The failure of an aborted or failed operation: the signal's reason first, else the error's message. */
+function failure(error, signal) {
+  if (signal?.aborted) {
+    return signal.reason?.name == "TimeoutError"
+      ? new HostFailure("timeout", "the operation timed out")
+      : new HostFailure("aborted", "the operation was aborted");
+  }
+  return new HostFailure("network", String(error?.message ?? "fetch failed"));
+}
+
+/** An AbortSignal that fires after `ms` or when the caller's `signal` does. */
+function deadline(ms, signal) {
   const controller = new AbortController();
+  const abort = () => controller.abort();
   let expired = false;
   const timer = setTimeout(() => {
     expired = true;
-    controller.abort();
+    abort();
   }, ms);
+  signal?.addEventListener("abort", abort);
+  if (signal?.aborted) abort();
   return {
     signal: controller.signal,
-    timedOut: () => expired,
-    clear: () => clearTimeout(timer),
+    failure: (error) =>
+      expired && !signal?.aborted ? new HostFailure("timeout", "the request timed out") : failure(error, signal),
+    clear() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    },
   };
 }
 
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`; rejects with the signal's failure when it aborts first. */
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(failure(undefined, signal));
+    const stop = () => {
+      clearTimeout(timer);
+      reject(failure(undefined, signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", stop, { once: true });
+  });
 }
 
 /**
- * One API request with the secret key, aborted after `ms`: resolves to [status, Retry-After,
- * body text]; rejects with [true] when the deadline passed, else with [false, the error].
+ * One API request with the secret key (`body`, when given, is sent as JSON), aborted after `ms`
+ * or by the caller's `signal`: resolves to `{ status, retryAfter, text }`.
  */
-export async function send(url, method, body, key, ms) {
+export async function send(url, method, body, key, ms, signal) {
   const headers = { "X-Auth-Token": key, Accept: "application/json" };
-  if (body != null) headers["Content-Type"] = "application/json";
-  const timer = deadline(ms);
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(body);
+  }
+  const timer = deadline(ms, signal);
   try {
     const response = await fetch(url, { method, body, headers, signal: timer.signal });
-    return [response.status, response.headers.get("retry-after"), await response.text()];
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() };
   } catch (error) {
-    throw [timer.timedOut(), error];
+    throw timer.failure(error);
   } finally {
     timer.clear();
   }
-}
-
-const put = (o, key, value) => {
-  if (typeof value == "string" && value) o[key] = value;
-};
-
-/** The tokens of a list, or undefined when one lacks its id or status. */
-export function tokens(list, region) {
-  const out = [];
-  for (const t of list) {
-    if (typeof t?.id != "string" || typeof t.status != "string") return;
-    const o = { id: t.id, regionalId: region + "/" + t.id, region };
-    put(o, "token", t.token != "<hidden>" && t.token);
-    put(o, "functionId", t.function_id);
-    put(o, "namespaceId", t.namespace_id);
-    o.status = t.status;
-    put(o, "description", t.description);
-    put(o, "expiresAt", t.expires_at);
-    if (o.expiresAt) o.expiresAt = new Date(o.expiresAt);
-    out.push(o);
-  }
-  return out;
-}
-
-/** One page of ListTokens as `{ tokens, totalCount }`, or undefined when a token is not one. */
-export function page(p, region) {
-  const list = tokens(Array.isArray(p.tokens) ? p.tokens : [], region);
-  const n = p.total_count;
-  if (list) return { tokens: list, totalCount: typeof n == "number" && n >= 0 ? Math.min(Math.trunc(n), 4294967295) : 0 };
 }
 
 /**
  * A private function call with `X-Auth-Token`. Browsers hide a redirect's target (and send the
  * token on only after a CORS preflight of the new origin); elsewhere redirects are followed here,
  * so that the token never reaches another origin. A caller's own `redirect` option is obeyed as
- * is. Resolves to the Response; rejects with [1] when `init` cannot be read, [2] for invalid
- * headers, [3] after too many redirects, else with [0, the fetch error].
+ * is. Resolves to the Response, whatever its status.
  */
 export async function call(url, token, init) {
   const read = (o, key) => {
@@ -106,16 +95,16 @@ export async function call(url, token, init) {
   try {
     options = Object.assign({}, init);
   } catch {
-    throw [1];
+    throw new HostFailure("init", "init could not be read");
   }
   try {
     headers = new Headers(read(init, "headers"));
   } catch {
-    throw [2];
+    throw new HostFailure("headers", "headers are not valid HTTP headers");
   }
   headers.set("X-Auth-Token", token);
   options.headers = headers;
-  const send = (to) => fetch(to, options).catch((error) => Promise.reject([0, error]));
+  const send = (to) => fetch(to, options).catch((error) => Promise.reject(failure(error, read(init, "signal"))));
   if (read(init, "redirect") !== undefined || "document" in globalThis || "importScripts" in globalThis) {
     return send(url);
   }
@@ -155,5 +144,5 @@ export async function call(url, token, init) {
     } catch {}
     url = next.href;
   }
-  throw [3];
+  throw new HostFailure("network", "too many redirects");
 }

@@ -21,6 +21,13 @@ export interface Token {
   expiresAt?: Date;
 }
 
+/** One page of `listTokens`. */
+export interface TokenPage {
+  tokens: Token[];
+  /** How many tokens match the filters, over every page. */
+  totalCount: number;
+}
+
 /**
  * A Serverless Functions namespace: every field the API sends, keys in camelCase, `*At` fields as
  * Dates, nulls left out (nested objects such as `environmentVariables` keep their own keys).
@@ -74,7 +81,7 @@ export interface FunctionsClientOptions {
 export type CreateTokenOptions = (
   | { functionId: string; namespaceId?: undefined }
   | { namespaceId: string; functionId?: undefined }
-) & {
+) & CallOptions & {
   description?: string;
   /** A Date or an RFC 3339 string in the future; omitted: the token never expires. */
   expiresAt?: Date | string;
@@ -82,7 +89,13 @@ export type CreateTokenOptions = (
 
 export type TokenOrder = "created_at_asc" | "created_at_desc";
 
-export interface ListTokensOptions {
+/** Options every `FunctionsClient` call takes. */
+export interface CallOptions {
+  /** Aborts the call (its requests and its pauses between retries or polls) with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+export interface ListTokensOptions extends CallOptions {
   functionId?: string;
   namespaceId?: string;
   orderBy?: TokenOrder;
@@ -92,14 +105,14 @@ export interface ListTokensOptions {
   pageSize?: number;
 }
 
-export interface WaitOptions {
+export interface WaitOptions extends CallOptions {
   /** Default 60000. */
   timeoutMs?: number;
   /** First pause between two polls (it grows); default 500. */
   intervalMs?: number;
 }
 
-export interface CreateFunctionAccessKeyOptions {
+export interface CreateFunctionAccessKeyOptions extends CallOptions {
   /** The project whose private functions the key may call (a UUID). */
   projectId: string;
   /** Read from a namespace of the project in the client's region when not given. */
@@ -128,20 +141,20 @@ export class FunctionsClient {
   constructor(options: FunctionsClientOptions);
   createToken(options: CreateTokenOptions): Promise<Token>;
   /** `id` is a UUID or a regional id `fr-par/<uuid>`. */
-  getToken(id: string): Promise<Token>;
-  listTokens(options?: ListTokensOptions): Promise<{ tokens: Token[]; totalCount: number }>;
+  getToken(id: string, options?: CallOptions): Promise<Token>;
+  listTokens(options?: ListTokensOptions): Promise<TokenPage>;
   listAllTokens(options?: Omit<ListTokensOptions, "page" | "pageSize">): Promise<Token[]>;
-  deleteToken(id: string): Promise<Token>;
+  deleteToken(id: string, options?: CallOptions): Promise<Token>;
   /** Polls until the token is neither creating nor deleting; rejects with `TimeoutError` after `timeoutMs`. */
   waitForToken(id: string, options?: WaitOptions): Promise<Token>;
-  listNamespaces(): Promise<Namespace[]>;
-  getNamespace(id: string): Promise<Namespace>;
-  listFunctions(options?: { namespaceId?: string }): Promise<Function[]>;
-  getFunction(id: string): Promise<Function>;
+  listNamespaces(options?: CallOptions): Promise<Namespace[]>;
+  getNamespace(id: string, options?: CallOptions): Promise<Namespace>;
+  listFunctions(options?: { namespaceId?: string } & CallOptions): Promise<Function[]>;
+  getFunction(id: string, options?: CallOptions): Promise<Function>;
   /** Application + policy + API key in one call; what was made is deleted again if a later step fails. */
   createFunctionAccessKey(options: CreateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
   /** Deletes the key, then its application's policies and the application. */
-  deleteFunctionAccessKey(accessKey: string): Promise<void>;
+  deleteFunctionAccessKey(accessKey: string, options?: CallOptions): Promise<void>;
   free(): void;
 }
 
@@ -173,7 +186,14 @@ export interface TokenClaims {
  * Reads a function token's claims and expiry. It does NOT verify the signature.
  * @throws {ValidationError} when the string is not a JWT.
  */
-export function decodeToken(token: string): { claims: TokenClaims; expiresAt?: Date };
+export function decodeToken(token: string): DecodedToken;
+
+/** What `decodeToken` reads from a token. */
+export interface DecodedToken {
+  claims: TokenClaims;
+  /** From the `exp` claim; absent when the token never expires. */
+  expiresAt?: Date;
+}
 
 /** One `details` entry of an API error (fields depend on the error type). */
 export interface ErrorDetail {

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 name=scw_functions_auth
 rm -rf pkg/snippets   # wasm-pack leaves the snippets of earlier builds there: only this build's ship
-wasm-pack build --release --target web --out-dir pkg --out-name "$name" --no-pack .
+cargo build --quiet --release --target wasm32-unknown-unknown
+wasm-bindgen --target web --out-dir pkg --out-name "$name" "target/wasm32-unknown-unknown/release/$name.wasm"
 
 # wasm-pack cannot download binaryen here: the npm `binaryen` package brings wasm-opt.
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \

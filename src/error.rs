@@ -1,7 +1,7 @@
 //! The crate's one error type, mapped from Scaleway error bodies; the JS boundary turns it into `ScwError` subclasses.
 
-use crate::api::{Decimal, Json};
-use crate::prelude::*;
+use crate::wire::Json;
+use serde::{Serialize, Serializer};
 
 /// Which JS error class an API failure becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Kind {
 }
 
 /// One entry of `details` (the fields of every error type, all optional).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Detail {
     pub argument_name: Option<String>,
     pub reason: Option<String>,
@@ -79,13 +79,17 @@ pub struct Detail {
     pub current: Option<f64>,
 }
 
-/// A Scaleway error body, every documented shape at once.
-#[derive(Debug, Default, PartialEq)]
+/// A Scaleway error body, every documented shape at once; serialized (snake_case, like the
+/// API's) as the fields of the JS error.
+#[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Body {
+    #[serde(skip)]
     pub kind: Option<String>,
+    #[serde(skip)]
     pub message: Option<String>,
     pub resource: Option<String>,
     pub resource_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<Detail>,
     pub method: Option<String>,
     pub reason: Option<String>,
@@ -94,7 +98,13 @@ pub struct Body {
     pub precondition: Option<String>,
     pub limit: Option<f64>,
     /// `fields` of the older `invalid_request_error` shape: messages per field.
+    #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, Vec<String>)>,
+}
+
+/// `fields` as an object, in the API's order.
+fn as_map<S: Serializer>(fields: &[(String, Vec<String>)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(fields.iter().map(|(name, messages)| (name, messages)))
 }
 
 impl Detail {
@@ -164,7 +174,54 @@ pub enum Error {
     Aborted,
 }
 
+/// What JS needs to build an error: its class, message and fields (snake_case like the API's;
+/// js/shape.js makes them camelCase). Absent fields serialize as nothing or `undefined`.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub class: &'static str,
+    pub message: String,
+    #[serde(rename = "type")]
+    pub type_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a Body>,
+}
+
 impl Error {
+    /// The report of this error for the JS boundary.
+    pub fn report(&self) -> Report<'_> {
+        let (class, type_name, status, field, body) = match self {
+            Error::Validation { field, .. } => (
+                "ValidationError",
+                "validation_error",
+                None,
+                Some(*field),
+                None,
+            ),
+            Error::Api(e) => (
+                e.kind.class(),
+                e.type_name.as_str(),
+                Some(e.status),
+                None,
+                Some(&e.body),
+            ),
+            Error::Network(_) => ("NetworkError", "network_error", None, None, None),
+            Error::Timeout(_) => ("TimeoutError", "timeout", None, None, None),
+            Error::Aborted => ("AbortError", "aborted", None, None, None),
+        };
+        Report {
+            class,
+            message: self.message(),
+            type_name,
+            status,
+            field,
+            body,
+        }
+    }
+
     /// The readable message (never contains a secret: only ids, field names and API text).
     pub fn message(&self) -> String {
         match self {
@@ -200,10 +257,6 @@ fn push_details(msg: &mut String, details: &[Detail], one: impl Fn(&mut String, 
     }
 }
 
-fn join(parts: &[&str]) -> String {
-    parts.concat()
-}
-
 /// Builds the error of a failed answer. `body` is the parsed JSON (None when it was not JSON)
 /// and `excerpt` the first characters of the raw text, used when nothing better is known.
 pub fn from_response(
@@ -232,8 +285,8 @@ pub fn from_response(
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let fallback = || match &body.message {
         Some(m) if !m.is_empty() => m.clone(),
-        _ if parsed => join(&["HTTP ", &status.to_decimal()]),
-        _ => join(&["HTTP ", &status.to_decimal(), ": ", excerpt]),
+        _ if parsed => format!("HTTP {status}"),
+        _ => format!("HTTP {status}: {excerpt}"),
     };
     let message = match kind {
         Kind::InvalidArguments if !body.details.is_empty() => {
@@ -261,13 +314,11 @@ pub fn from_response(
             }
             m
         }
-        Kind::NotFound if body.resource.is_some() => join(&[
-            "resource ",
-            &opt(&body.resource),
-            " with ID ",
-            &opt(&body.resource_id),
-            " is not found",
-        ]),
+        Kind::NotFound if body.resource.is_some() => format!(
+            "resource {} with ID {} is not found",
+            opt(&body.resource),
+            opt(&body.resource_id)
+        ),
         Kind::DeniedAuthentication if body.reason.is_some() => {
             let reason = match body.reason.as_deref() {
                 Some("invalid_argument") => "invalid argument",
@@ -275,13 +326,10 @@ pub fn from_response(
                 Some("expired") => "expired",
                 other => other.unwrap_or_default(),
             };
-            join(&[
-                "denied authentication: ",
-                reason,
-                " (method ",
-                &opt(&body.method),
-                ")",
-            ])
+            format!(
+                "denied authentication: {reason} (method {})",
+                opt(&body.method)
+            )
         }
         Kind::PermissionsDenied if !body.details.is_empty() => {
             let mut m = String::from("insufficient permissions");
@@ -300,16 +348,14 @@ pub fn from_response(
             });
             m
         }
-        Kind::TransientState if body.resource.is_some() => join(&[
-            "resource ",
-            &opt(&body.resource),
-            " with ID ",
-            &opt(&body.resource_id),
-            " is in a transient state: ",
-            &opt(&body.current_state),
-        ]),
+        Kind::TransientState if body.resource.is_some() => format!(
+            "resource {} with ID {} is in a transient state: {}",
+            opt(&body.resource),
+            opt(&body.resource_id),
+            opt(&body.current_state)
+        ),
         Kind::TooManyRequests if body.help_message.is_some() => {
-            join(&["too many requests: ", &opt(&body.help_message)])
+            format!("too many requests: {}", opt(&body.help_message))
         }
         _ => fallback(),
     };
@@ -428,6 +474,34 @@ mod tests {
             None,
         );
         assert_eq!(e.message, "invalid argument(s): name is too long");
+    }
+
+    #[test]
+    fn a_report_carries_the_class_and_every_field_the_api_sent() {
+        let e = Error::Api(Box::new(map(
+            400,
+            r#"{"type":"invalid_request_error","message":"bad","fields":{"b":["x"],"a":["y","z"]},"help_message":"see docs"}"#,
+            None,
+        )));
+        let report = serde_json::to_value(e.report()).unwrap();
+        assert_eq!(report["class"], "InvalidArgumentsError");
+        assert_eq!(report["type"], "invalid_arguments");
+        assert_eq!(report["status"], 400);
+        assert_eq!(report["help_message"], "see docs");
+        assert_eq!(
+            report["fields"],
+            serde_json::json!({ "a": ["y", "z"], "b": ["x"] })
+        );
+        assert!(report.get("details").is_none());
+        let v = Error::Validation {
+            field: "secretKey",
+            reason: "is required",
+        };
+        assert_eq!(
+            serde_json::to_value(v.report()).unwrap(),
+            serde_json::json!({ "class": "ValidationError", "message": "secretKey is required",
+                "type": "validation_error", "field": "secretKey" })
+        );
     }
 
     #[test]

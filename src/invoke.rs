@@ -2,7 +2,6 @@
 //! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
 
 use crate::error::Error;
-use crate::prelude::*;
 use crate::token;
 use crate::validate;
 use core::cell::RefCell;
@@ -119,7 +118,7 @@ impl<G: Gateway> Invoker<G> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::block_on;
+    use pollster::block_on;
     use std::cell::Cell;
     use std::collections::VecDeque;
 

@@ -1,35 +1,11 @@
 //! Function tokens: reading a JWT's claims and expiry. Nothing here verifies a signature.
 
 use crate::error::Error;
-use crate::prelude::*;
+use base64ct::{Base64UrlUnpadded, Encoding};
 
-fn sextet(c: u8) -> Option<u32> {
-    Some(u32::from(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' | b'+' => 62,
-        b'_' | b'/' => 63,
-        _ => return None,
-    }))
-}
-
-/// Decodes unpadded base64url (padding tolerated).
-pub fn base64url(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=').as_bytes();
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    for chunk in s.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= sextet(*c)? << (18 - 6 * i);
-        }
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(bytes.get(1..chunk.len()).unwrap_or_default());
-    }
-    Some(out)
+/// Decodes a JWT segment: unpadded base64url, padding tolerated.
+fn base64url(segment: &str) -> Option<Vec<u8>> {
+    Base64UrlUnpadded::decode_vec(segment.trim_end_matches('=')).ok()
 }
 
 /// The JSON text of a JWT's payload (the middle part), without verifying anything.

@@ -70,7 +70,7 @@ async fn a_bad_id_rejects_the_promise_before_any_request() {
         JsValue::from(1.5),
         Object::new().into(),
     ] {
-        let error = JsFuture::from(c.get_token(bad))
+        let error = JsFuture::from(c.get_token(bad, JsValue::UNDEFINED))
             .await
             .expect_err("rejected");
         assert_validation(error, "id");

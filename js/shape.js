@@ -1,0 +1,87 @@
+// Every object the library hands to users, made in one place from what the API sent (snake_case
+// JSON, parsed by the host) or what the wasm reports (serde): camelCase keys, Dates for `*_at`
+// timestamps, and nothing empty. The wasm calls each function once per answer.
+
+const camel = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const text = (v) => typeof v == "string" && v !== "";
+
+/** Copies the non-empty string fields `keys` of `wire` into `out`, camelCase, `*_at` ones as Dates. */
+function pick(wire, keys, out = {}) {
+  for (const key of keys) {
+    const v = wire[key];
+    if (text(v)) out[camel(key)] = key.endsWith("_at") ? new Date(v) : v;
+  }
+  return out;
+}
+
+/** Every field of `o` but nulls (and empty strings when `dropEmpty`), camelCase. */
+function rename(o, dropEmpty) {
+  const out = {};
+  for (const [key, v] of Object.entries(o)) {
+    if (v == null || (dropEmpty && v === "")) continue;
+    out[camel(key)] = key.endsWith("_at") && text(v) ? new Date(v) : v;
+  }
+  return out;
+}
+
+/** A Token, or undefined when `t` has no id or status. The secret only when the API showed it. */
+export function token(t, region) {
+  if (!text(t?.id) || !text(t.status)) return;
+  const o = { id: t.id, regionalId: `${region}/${t.id}`, region };
+  if (t.token != "<hidden>") pick(t, ["token"], o);
+  pick(t, ["function_id", "namespace_id"], o);
+  o.status = t.status;
+  return pick(t, ["description", "expires_at"], o);
+}
+
+/** The Tokens of a list, or undefined when one is not a token. */
+export function tokens(list, region) {
+  const out = [];
+  for (const t of list) {
+    const o = token(t, region);
+    if (!o) return;
+    out.push(o);
+  }
+  return out;
+}
+
+/** One page of ListTokens: `{ tokens, totalCount }`, or undefined when a listed object is not a token. */
+export function page(p, totalCount, region) {
+  const list = tokens(Array.isArray(p.tokens) ? p.tokens : [], region);
+  if (list) return { tokens: list, totalCount };
+}
+
+/** A Namespace or Function: every field the API sent, nulls left out; undefined without an id. */
+export function object(o) {
+  if (text(o?.id)) return rename(o, false);
+}
+
+/** The Namespaces or Functions of a list, or undefined when one has no id. */
+export function objects(list) {
+  const out = list.map(object);
+  if (!out.includes(undefined)) return out;
+}
+
+/** A FunctionAccessKey: CreateAPIKey's answer (the only one with the secret) and its policy. */
+export function accessKey(k, policyId) {
+  const o = pick(k, ["access_key", "secret_key", "application_id"]);
+  o.policyId = policyId;
+  return pick(k, ["expires_at"], o);
+}
+
+/** decodeToken's answer: the claims and, when they have `exp`, the expiry. */
+export function decoded(claims) {
+  const o = {};
+  if (typeof claims.exp == "number") o.expiresAt = new Date(claims.exp * 1000);
+  o.claims = claims;
+  return o;
+}
+
+/** The fields of an error from the wasm's report (`fields` keeps the API's own field names). */
+export function errorFields(report) {
+  const { class: _, message: __, details, fields, ...rest } = report;
+  const o = rename(rest, true);
+  if (details) o.details = details.map((d) => rename(d, true));
+  if (fields) o.fields = fields;
+  return o;
+}

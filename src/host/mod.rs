@@ -1,0 +1,208 @@
+//! The one module that talks to the JS host (js/host.js): API requests, function calls, timers,
+//! randomness, JSON parsing, and the typed failures the host reports.
+
+use crate::error::Error;
+use crate::invoke::Gateway;
+use crate::wire::Json;
+use core::cell::RefCell;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[cfg(feature = "client")]
+mod api;
+#[cfg(feature = "client")]
+pub use api::JsTransport;
+
+#[wasm_bindgen(module = "/js/host.js")]
+extern "C" {
+    /// Why a host call failed (js/host.js `HostFailure`): `kind` and the host's message.
+    pub type HostFailure;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &HostFailure) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &HostFailure) -> String;
+
+    /// A private function call, following redirects outside browsers.
+    #[wasm_bindgen(js_name = call)]
+    fn call_function(url: &str, token: &str, init: &JsValue) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's AbortSignal class.
+    pub type AbortSignal;
+
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The error a host failure stands for.
+impl From<HostFailure> for Error {
+    fn from(failure: HostFailure) -> Self {
+        let invalid = |field, reason| Error::Validation { field, reason };
+        match failure.kind().as_str() {
+            "timeout" => Error::Timeout(failure.message()),
+            "aborted" => Error::Aborted,
+            "init" => invalid("init", "could not be read"),
+            "headers" => invalid("headers", "are not valid HTTP headers"),
+            _ => Error::Network(failure.message()),
+        }
+    }
+}
+
+/// Awaits a host promise; a rejection becomes the [`Error`] of its [`HostFailure`].
+pub(crate) async fn settle(promise: Promise) -> Result<JsValue, Error> {
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| match e.dyn_into::<HostFailure>() {
+            Ok(failure) => failure.into(),
+            Err(other) => Error::Network(
+                get(&other, "message")
+                    .as_string()
+                    .unwrap_or_else(|| "the host failed".into()),
+            ),
+        })
+}
+
+/// A property of a JS value, undefined when it is not an object or the property cannot be read.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Parses JSON text held by the host; None unless it is an object.
+pub fn parse_object(text: &JsValue) -> Option<JsValue> {
+    parse_json(text)
+        .ok()
+        .filter(|v| v.is_object() && !Array::is_array(v))
+}
+
+/// A Rust value as a plain JS value (objects, not Maps).
+pub fn to_js(value: &impl serde::Serialize) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Json for JsValue {
+    fn get(&self, key: &str) -> Option<Self> {
+        Some(get(self, key)).filter(|v| !v.is_undefined() && !v.is_null())
+    }
+    fn as_text(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn as_num(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn items(&self) -> Vec<Self> {
+        self.dyn_ref::<Array>()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    }
+    fn entries(&self) -> Vec<(String, Self)> {
+        if !self.is_object() {
+            return Vec::new();
+        }
+        Object::entries(self.unchecked_ref())
+            .iter()
+            .map(|e| {
+                let pair: &Array = e.unchecked_ref();
+                (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
+            })
+            .collect()
+    }
+}
+
+/// A private function over the host's fetch, with the caller's token provider (if any).
+pub struct JsGateway {
+    provider: Option<Function>,
+    /// The provider's answer while it is awaited, shared by concurrent calls so it is asked once.
+    pending: RefCell<Option<Promise>>,
+}
+
+impl JsGateway {
+    /// A gateway asking `provider` (if any) for tokens.
+    pub fn new(provider: Option<Function>) -> Self {
+        JsGateway {
+            provider,
+            pending: RefCell::new(None),
+        }
+    }
+}
+
+impl Gateway for JsGateway {
+    type Init = JsValue;
+    type Response = JsValue;
+
+    async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
+        settle(call_function(url, token, init)).await
+    }
+
+    fn status(&self, response: &JsValue) -> u16 {
+        get(response, "status").as_f64().unwrap_or_default() as u16
+    }
+
+    fn discard(&self, response: JsValue) {
+        let body = get(&response, "body");
+        if let Ok(cancel) = get(&body, "cancel").dyn_into::<Function>() {
+            // A cancelled body's promise only reports the cancel itself; nothing to wait for.
+            let _ = cancel.call0(&body);
+        }
+    }
+
+    fn replayable(&self, init: &JsValue) -> bool {
+        let body = get(init, "body");
+        !get(&body, "getReader").is_function() && !get(&body, "next").is_function()
+    }
+
+    async fn provide_token(&self) -> Result<String, Error> {
+        let refused = || Error::Validation {
+            field: "tokenProvider",
+            reason: "must resolve to a token string",
+        };
+        let provider = self.provider.as_ref().ok_or_else(refused)?;
+        let shared = self.pending.borrow().clone();
+        let promise = match shared {
+            Some(p) => p,
+            None => {
+                let value = provider
+                    .call0(&JsValue::UNDEFINED)
+                    .map_err(|e| provider_failure(&e))?;
+                let p = Promise::resolve(&value);
+                *self.pending.borrow_mut() = Some(p.clone());
+                p
+            }
+        };
+        let answer = JsFuture::from(promise.clone()).await;
+        if self
+            .pending
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| **p == *promise)
+        {
+            *self.pending.borrow_mut() = None;
+        }
+        let token = answer.map_err(|e| provider_failure(&e))?;
+        token.as_string().ok_or_else(refused)
+    }
+
+    fn expiry(&self, payload_json: &str) -> Option<f64> {
+        parse_object(&JsValue::from_str(payload_json))?.num("exp")
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+}
+
+/// What a token provider's own failure becomes: a NetworkError with its message.
+fn provider_failure(error: &JsValue) -> Error {
+    Error::Network(
+        get(error, "message")
+            .as_string()
+            .unwrap_or_else(|| "the token provider failed".into()),
+    )
+}

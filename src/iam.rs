@@ -1,0 +1,349 @@
+//! IAM API keys for private functions: an application, a policy granting it
+//! `FunctionsPrivateAccess` on a project, and an API key of it, made and removed as one.
+
+use crate::client::{read, Client, Method, Request, Transport};
+use crate::error::{Error, Subject};
+use crate::functions::{get, ALL_PAGE_SIZE};
+use crate::validate;
+use crate::wire::{Body, CreateApiKey, CreateApplication, CreatePolicy, Json, Rule};
+
+/// The permission set that lets an IAM application call a project's private functions.
+const FUNCTION_ACCESS: &str = "FunctionsPrivateAccess";
+
+/// A key made by [`Client::create_function_access_key`]: CreateAPIKey's answer (the only one
+/// that shows the secret) and the id of the policy made for it.
+#[derive(Debug)]
+pub struct AccessKey<J> {
+    pub key: J,
+    pub policy_id: String,
+}
+
+impl<T: Transport> Client<'_, T> {
+    /// Makes an IAM application, a policy granting it [`FUNCTION_ACCESS`] on `project_id`, and
+    /// an API key of it: the key's secret calls the project's private functions. When a step
+    /// fails, what the earlier steps made is deleted again before the error is returned.
+    pub async fn create_function_access_key(
+        &self,
+        project_id: &str,
+        organization_id: Option<&str>,
+        description: Option<&str>,
+        expires_at: Option<&str>,
+    ) -> Result<AccessKey<T::Json>, Error> {
+        let project = validate::plain_uuid(project_id, "projectId")?;
+        let organization = match organization_id {
+            Some(o) => String::from(validate::plain_uuid(o, "organizationId")?),
+            None => self.organization_of(project).await?,
+        };
+        let name = format!("functions-{project}");
+        let application = Body::Application(CreateApplication {
+            name: &name,
+            organization_id: &organization,
+            description,
+        });
+        let made = self.post("applications", &application).await?;
+        let application_id = read(&made, |j| j.str("id"))?;
+        let policy = Body::Policy(CreatePolicy {
+            name: &name,
+            organization_id: &organization,
+            application_id: &application_id,
+            description,
+            rules: [Rule {
+                permission_set_names: [FUNCTION_ACCESS],
+                project_ids: [project],
+            }],
+        });
+        let policy_id = match self.post("policies", &policy).await {
+            Ok(j) => read(&j, |j| j.str("id")),
+            Err(e) => Err(e),
+        };
+        let policy_id = match policy_id {
+            Ok(id) => id,
+            Err(e) => return Err(self.undo(&[("applications", &application_id)], e).await),
+        };
+        let key = Body::ApiKey(CreateApiKey {
+            application_id: &application_id,
+            description,
+            expires_at,
+            default_project_id: project,
+        });
+        let shown = |j: &T::Json| {
+            (j.str("access_key").is_some() && j.str("secret_key").is_some_and(|s| !s.is_empty()))
+                .then(|| j.clone())
+        };
+        match self
+            .post("api-keys", &key)
+            .await
+            .and_then(|j| read(&j, shown))
+        {
+            Ok(key) => Ok(AccessKey { key, policy_id }),
+            Err(e) => {
+                let made = [("policies", &policy_id), ("applications", &application_id)];
+                Err(self.undo(&made, e).await)
+            }
+        }
+    }
+
+    /// POST of a new IAM object.
+    async fn post(&self, collection: &'static str, body: &Body<'_>) -> Result<T::Json, Error> {
+        let url = self.iam_url(collection).build();
+        let request = Request {
+            method: Method::Post,
+            url: &url,
+            body: Some(body),
+        };
+        self.call(request, None).await
+    }
+
+    /// The organization of a project, read from one of its namespaces in the client's region.
+    async fn organization_of(&self, project: &str) -> Result<String, Error> {
+        let url = self
+            .functions_url(self.region(), "namespaces")
+            .query("project_id", Some(project))
+            .query("page_size", Some("1"))
+            .build();
+        let j = self.call(get(&url), None).await?;
+        (j.list("namespaces").first())
+            .and_then(|n| n.str("organization_id"))
+            .filter(|o| validate::is_uuid(o))
+            .ok_or(Error::Validation {
+                field: "organizationId",
+                reason: "is required when the project has no namespace in the client's region",
+            })
+    }
+
+    /// Deletes what a failed [`Client::create_function_access_key`] made, newest first, and
+    /// hands back the error that stopped it. A failed deletion cannot be helped here.
+    async fn undo(&self, made: &[(&'static str, &String)], error: Error) -> Error {
+        for (collection, id) in made {
+            let _ = self.remove(collection, id).await;
+        }
+        error
+    }
+
+    /// DELETE of an IAM object (answered by 204 without a body).
+    async fn remove(&self, collection: &'static str, id: &str) -> Result<(), Error> {
+        let url = self.iam_url(collection).segment(id)?.build();
+        let request = Request {
+            method: Method::Delete,
+            url: &url,
+            body: None,
+        };
+        self.exchange(request, None).await?;
+        Ok(())
+    }
+
+    /// Deletes an API key made by [`Client::create_function_access_key`], then the policies and
+    /// the application it belonged to. The key goes first: access ends before anything else.
+    pub async fn delete_function_access_key(&self, access_key: &str) -> Result<(), Error> {
+        let access_key = validate::access_key(access_key, "accessKey")?;
+        let url = self.iam_url("api-keys").segment(access_key)?.build();
+        let subject = Subject {
+            resource: "api_key",
+            id: access_key,
+        };
+        let key = self.call(get(&url), Some(subject)).await?;
+        let application_id = read(&key, |j| j.str("application_id"))?;
+        self.remove("api-keys", access_key).await?;
+        let url = self
+            .iam_url("applications")
+            .segment(&application_id)?
+            .build();
+        let application = self.call(get(&url), None).await?;
+        let organization = read(&application, |j| j.str("organization_id"))?;
+        let policies = self
+            .every_page("policies", |page| {
+                Ok(self
+                    .iam_url("policies")
+                    .query("application_ids", Some(&application_id))
+                    .query("organization_id", Some(&organization))
+                    .query("page", Some(&page.to_string()))
+                    .query("page_size", Some(&ALL_PAGE_SIZE.to_string())))
+            })
+            .await?;
+        for policy in &policies {
+            self.remove("policies", &read(policy, |j| j.str("id"))?)
+                .await?;
+        }
+        self.remove("applications", &application_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{bodies, client, sent, Script, ID, KEY};
+    use pollster::block_on;
+    use serde_json::json;
+
+    const ORG: &str = "33333333-3333-3333-3333-333333333333";
+    const APP: &str = "44444444-4444-4444-4444-444444444444";
+    const POLICY: &str = "55555555-5555-5555-5555-555555555555";
+    const ACCESS: &str = "SCW0123456789ABCDEFG";
+
+    fn id(id: &str) -> String {
+        json!({ "id": id }).to_string()
+    }
+
+    #[test]
+    fn a_function_access_key_is_an_application_a_policy_and_a_key() {
+        let namespaces = json!({ "namespaces": [{ "id": "n", "organization_id": ORG }] });
+        let key = json!({ "access_key": ACCESS, "secret_key": KEY, "application_id": APP, "expires_at": null });
+        let c = client(
+            Script::default()
+                .answer(200, &namespaces.to_string())
+                .answer(200, &id(APP))
+                .answer(200, &id(POLICY))
+                .answer(200, &key.to_string()),
+        );
+        let made = block_on(c.create_function_access_key(ID, None, Some("ci"), None)).unwrap();
+        assert_eq!((made.key, made.policy_id.as_str()), (key, POLICY));
+        let bodies = bodies(&c);
+        assert_eq!(
+            bodies[0],
+            json!({ "name": format!("functions-{ID}"), "organization_id": ORG, "description": "ci" })
+        );
+        assert_eq!(
+            bodies[1]["rules"],
+            json!([{ "permission_set_names": ["FunctionsPrivateAccess"], "project_ids": [ID] }])
+        );
+        assert_eq!(
+            bodies[2],
+            json!({ "application_id": APP, "description": "ci", "default_project_id": ID })
+        );
+        assert_eq!(
+            sent(&c)[0],
+            format!("GET /functions/v1beta1/regions/fr-par/namespaces?project_id={ID}&page_size=1")
+        );
+    }
+
+    #[test]
+    fn a_failed_step_deletes_what_the_earlier_steps_made() {
+        let c = client(
+            Script::default()
+                .answer(200, &id(APP))
+                .answer(200, &id(POLICY))
+                .answer(403, r#"{"type":"quotas_exceeded","details":[]}"#)
+                .answer(204, "")
+                .answer(204, ""),
+        );
+        let err = block_on(c.create_function_access_key(ID, Some(ORG), None, None)).unwrap_err();
+        let Error::Api(e) = err else { panic!() };
+        assert_eq!(e.type_name, "quotas_exceeded");
+        assert_eq!(
+            sent(&c)[3..],
+            [
+                format!("DELETE /iam/v1alpha1/policies/{POLICY}"),
+                format!("DELETE /iam/v1alpha1/applications/{APP}")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_answer_without_its_secret_is_rolled_back_too() {
+        let c = client(
+            Script::default()
+                .answer(200, &id(APP))
+                .answer(200, &id(POLICY))
+                .answer(
+                    200,
+                    &json!({ "access_key": ACCESS, "secret_key": "" }).to_string(),
+                )
+                .answer(204, "")
+                .answer(204, ""),
+        );
+        assert!(block_on(c.create_function_access_key(ID, Some(ORG), None, None)).is_err());
+        assert_eq!(sent(&c).len(), 5);
+    }
+
+    #[test]
+    fn a_project_without_namespace_needs_an_organization_id() {
+        let c = client(Script::default().answer(200, r#"{"namespaces":[],"total_count":0}"#));
+        let err = block_on(c.create_function_access_key(ID, None, None, None)).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Validation {
+                field: "organizationId",
+                ..
+            }
+        ));
+        assert!(matches!(
+            block_on(c.create_function_access_key("fr-par/x", None, None, None)),
+            Err(Error::Validation {
+                field: "projectId",
+                ..
+            })
+        ));
+    }
+
+    fn deletion(application: &str, organization: &str, policy: &str) -> Script {
+        Script::default()
+            .answer(
+                200,
+                &json!({ "access_key": ACCESS, "application_id": application }).to_string(),
+            )
+            .answer(204, "")
+            .answer(
+                200,
+                &json!({ "id": application, "organization_id": organization }).to_string(),
+            )
+            .answer(
+                200,
+                &json!({ "policies": [{ "id": policy }], "total_count": 1 }).to_string(),
+            )
+            .answer(204, "")
+            .answer(204, "")
+    }
+
+    #[test]
+    fn deleting_a_function_access_key_removes_key_policies_and_application() {
+        let c = client(deletion(APP, ORG, POLICY));
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        assert_eq!(
+            sent(&c),
+            [
+                format!("GET /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("GET /iam/v1alpha1/applications/{APP}"),
+                format!("GET /iam/v1alpha1/policies?application_ids={APP}&organization_id={ORG}&page=1&page_size=100"),
+                format!("DELETE /iam/v1alpha1/policies/{POLICY}"),
+                format!("DELETE /iam/v1alpha1/applications/{APP}"),
+            ]
+        );
+        assert!(matches!(
+            block_on(c.delete_function_access_key("SCWshort")),
+            Err(Error::Validation {
+                field: "accessKey",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn ids_in_answers_never_lead_a_request_out_of_its_collection() {
+        let climbing = format!("../../../functions/v1beta1/regions/fr-par/namespaces/{ID}");
+        let c = client(deletion("a/b?c#d", "x&page_size=1", &climbing));
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        assert_eq!(
+            sent(&c)[2..],
+            [
+                "GET /iam/v1alpha1/applications/a%2Fb%3Fc%23d".to_string(),
+                "GET /iam/v1alpha1/policies?application_ids=a%2Fb%3Fc%23d&organization_id=x%26page_size%3D1&page=1&page_size=100".to_string(),
+                format!("DELETE /iam/v1alpha1/policies/..%2F..%2F..%2Ffunctions%2Fv1beta1%2Fregions%2Ffr-par%2Fnamespaces%2F{ID}"),
+                "DELETE /iam/v1alpha1/applications/a%2Fb%3Fc%23d".to_string(),
+            ]
+        );
+
+        let c = client(
+            Script::default()
+                .answer(200, &id("100%"))
+                .answer(400, r#"{"type":"invalid_arguments"}"#)
+                .answer(204, ""),
+        );
+        assert!(block_on(c.create_function_access_key(ID, Some(ORG), None, None)).is_err());
+        assert_eq!(sent(&c)[2], "DELETE /iam/v1alpha1/applications/100%25");
+
+        let c = client(deletion(APP, ORG, ".."));
+        assert!(block_on(c.delete_function_access_key(ACCESS)).is_err());
+        assert_eq!(sent(&c).len(), 4, "no DELETE of a dot segment");
+    }
+}
