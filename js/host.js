@@ -59,15 +59,12 @@ export function sleep(ms, signal) {
 }
 
 /**
- * One API request with the secret key (`body`, when given, is sent as JSON), aborted after `ms`
+ * One API request with the secret key (`body`, when given, is JSON text), aborted after `ms`
  * or by the caller's `signal`: resolves to `{ status, retryAfter, text }`.
  */
 export async function send(url, method, body, key, ms, signal) {
   const headers = { "X-Auth-Token": key, Accept: "application/json" };
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = JSON.stringify(body);
-  }
+  if (body !== undefined) headers["Content-Type"] = "application/json";
   const timer = deadline(ms, signal);
   try {
     const response = await fetch(url, { method, body, headers, signal: timer.signal });

@@ -1,6 +1,6 @@
 // Every object the library hands to users, made in one place from what the API sent (snake_case
-// JSON, parsed by the host) or what the wasm reports (serde): camelCase keys, Dates for `*_at`
-// timestamps, and nothing empty. The wasm calls each function once per answer.
+// JSON, parsed by the host) or what the wasm reports (serde JSON): camelCase keys, Dates for
+// `*_at` timestamps, and nothing empty. The wasm calls each function once per answer.
 
 const camel = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const text = (v) => typeof v == "string" && v !== "";
@@ -77,9 +77,9 @@ export function decoded(claims) {
   return o;
 }
 
-/** The fields of an error from the wasm's report (`fields` keeps the API's own field names). */
-export function errorFields(report) {
-  const { class: _, message: __, details, fields, ...rest } = report;
+/** The fields of an error from the wasm's report, JSON text (`fields` keeps the API's own field names). */
+export function errorFields(text) {
+  const { class: _, message: __, details, fields, ...rest } = JSON.parse(text);
   const o = rename(rest, true);
   if (details) o.details = details.map((d) => rename(d, true));
   if (fields) o.fields = fields;

@@ -2,6 +2,7 @@
 //! a deadline. The Functions API (functions.rs) and IAM keys (iam.rs) are built on [`Client::call`].
 
 use crate::error::{self, Error, Subject};
+use crate::prelude::*;
 use crate::url::Url;
 use crate::validate;
 use crate::wire::{Body, Json};
@@ -223,7 +224,14 @@ pub(crate) fn read<J, R>(j: &J, item: impl FnOnce(&J) -> Option<R>) -> Result<R,
 }
 
 fn timed_out(timeout_ms: u32) -> Error {
-    Error::Timeout(format!("the request timed out after {timeout_ms} ms"))
+    Error::Timeout(
+        [
+            "the request timed out after ",
+            itoa::Buffer::new().format(timeout_ms),
+            " ms",
+        ]
+        .concat(),
+    )
 }
 
 #[cfg(test)]

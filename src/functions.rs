@@ -5,12 +5,15 @@
 
 use crate::client::{Client, Method, Request, Transport};
 use crate::error::{Error, Subject};
+use crate::prelude::*;
 use crate::url::Url;
 use crate::validate::{self, Scope};
 use crate::wire::{self, Body, CreateToken};
 
 /// Page size used when following every page.
 pub const ALL_PAGE_SIZE: u32 = 100;
+/// [`ALL_PAGE_SIZE`] in a query.
+pub const ALL_PAGE_SIZE_TEXT: &str = "100";
 /// Safety stop for a server whose `total_count` never stops growing.
 const MAX_PAGES: u32 = 1_000;
 /// Longest pause between two polls of `waitForToken`.
@@ -117,16 +120,16 @@ impl<T: Transport> Client<'_, T> {
             .as_deref()
             .map(validate::order_by)
             .transpose()?;
-        let number = |n: Option<u32>| n.map(|n| n.to_string());
+        let (mut page_text, mut size_text) = (itoa::Buffer::new(), itoa::Buffer::new());
         Ok(self
             .functions_url(region, "tokens")
             .query("function_id", id(&filter.function_id, "functionId")?)
             .query("namespace_id", id(&filter.namespace_id, "namespaceId")?)
             .query("order_by", order_by)
-            .query("page", number(page.or(filter.page)).as_deref())
+            .query("page", page.or(filter.page).map(|n| page_text.format(n)))
             .query(
                 "page_size",
-                number(page_size.or(filter.page_size)).as_deref(),
+                page_size.or(filter.page_size).map(|n| size_text.format(n)),
             ))
     }
 
@@ -167,8 +170,8 @@ impl<T: Transport> Client<'_, T> {
             Ok(self
                 .functions_url(self.region(), collection)
                 .query("namespace_id", namespace_id)
-                .query("page", Some(&page.to_string()))
-                .query("page_size", Some(&ALL_PAGE_SIZE.to_string())))
+                .query("page", Some(itoa::Buffer::new().format(page)))
+                .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
         })
         .await
     }
@@ -210,9 +213,18 @@ impl<T: Transport> Client<'_, T> {
             }
             if left <= 0.0 {
                 let status = wire::Json::str(&token, "status").unwrap_or_default();
-                return Err(Error::Timeout(format!(
-                    "token {id} is still {status} after {timeout_ms} ms"
-                )));
+                return Err(Error::Timeout(
+                    [
+                        "token ",
+                        id,
+                        " is still ",
+                        &status,
+                        " after ",
+                        itoa::Buffer::new().format(timeout_ms),
+                        " ms",
+                    ]
+                    .concat(),
+                ));
             }
             t.sleep(pause.min(left) as u32).await?;
             pause = (pause * 1.5).min(MAX_POLL_MS);

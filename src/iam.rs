@@ -3,7 +3,8 @@
 
 use crate::client::{read, Client, Method, Request, Transport};
 use crate::error::{Error, Subject};
-use crate::functions::{get, ALL_PAGE_SIZE};
+use crate::functions::{get, ALL_PAGE_SIZE_TEXT};
+use crate::prelude::*;
 use crate::validate;
 use crate::wire::{Body, CreateApiKey, CreateApplication, CreatePolicy, Json, Rule};
 
@@ -34,7 +35,7 @@ impl<T: Transport> Client<'_, T> {
             Some(o) => String::from(validate::plain_uuid(o, "organizationId")?),
             None => self.organization_of(project).await?,
         };
-        let name = format!("functions-{project}");
+        let name = ["functions-", project].concat();
         let application = Body::Application(CreateApplication {
             name: &name,
             organization_id: &organization,
@@ -156,8 +157,8 @@ impl<T: Transport> Client<'_, T> {
                     .iam_url("policies")
                     .query("application_ids", Some(&application_id))
                     .query("organization_id", Some(&organization))
-                    .query("page", Some(&page.to_string()))
-                    .query("page_size", Some(&ALL_PAGE_SIZE.to_string())))
+                    .query("page", Some(itoa::Buffer::new().format(page)))
+                    .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
             })
             .await?;
         for policy in &policies {

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::host::get;
 #[cfg(feature = "client")]
 use crate::host::AbortSignal;
+use crate::prelude::*;
 use crate::validate;
 #[cfg(feature = "client")]
 use js_sys::Date;

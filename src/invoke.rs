@@ -2,6 +2,7 @@
 //! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::token;
 use crate::validate;
 use core::cell::RefCell;

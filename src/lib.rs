@@ -4,6 +4,10 @@
 //! and `shape` are the boundary with JS, and this file holds only the JS API:
 //! `FunctionsClient` (cargo feature `client`), `PrivateFunction` and `decodeToken`.
 
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
 #[cfg(feature = "client")]
 pub mod client;
 pub mod error;
@@ -12,6 +16,7 @@ pub mod functions;
 #[cfg(feature = "client")]
 pub mod iam;
 pub mod invoke;
+mod prelude;
 pub mod token;
 #[cfg(feature = "client")]
 pub mod url;
@@ -28,8 +33,15 @@ mod shape;
 #[cfg(all(test, feature = "client"))]
 mod testing;
 
+/// A panic must never happen (see the tests); if one did, trap instead of formatting a message.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 // SAFETY: the wasm has one thread (no atomics), which is what AssumeSingleThreaded requires.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
@@ -45,10 +57,11 @@ mod surface {
     use crate::host::{self, JsGateway};
     use crate::input::{self, absent, opt_string, string};
     use crate::invoke::Invoker;
+    use crate::prelude::*;
     use crate::{shape, token};
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::rc::Rc;
+    use alloc::rc::Rc;
+    use core::future::Future;
+    use core::pin::Pin;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::future_to_promise;
@@ -70,9 +83,10 @@ mod surface {
         use crate::functions::TokenFilter;
         use crate::host::JsTransport;
         use crate::input::{self, expires_at, opt_string, opt_whole, required, string};
+        use crate::prelude::*;
         use crate::{shape, validate};
+        use alloc::rc::Rc;
         use js_sys::Promise;
-        use std::rc::Rc;
         use wasm_bindgen::prelude::*;
 
         const DEFAULT_TIMEOUT_MS: u32 = 30_000;

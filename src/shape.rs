@@ -2,7 +2,9 @@
 //! answers and from the wasm's error reports. Each function here is one call across the boundary.
 
 use crate::error::Error;
-use crate::host::to_js;
+use crate::host::to_json;
+#[cfg(feature = "client")]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/shape.js")]
@@ -93,6 +95,6 @@ pub fn error(error: Error) -> JsValue {
     make_error(
         report.class,
         &report.message,
-        error_fields_js(to_js(&report)),
+        error_fields_js(to_json(&report)),
     )
 }

@@ -1,6 +1,7 @@
 //! Function tokens: reading a JWT's claims and expiry. Nothing here verifies a signature.
 
 use crate::error::Error;
+use crate::prelude::*;
 use base64ct::{Base64UrlUnpadded, Encoding};
 
 /// Decodes a JWT segment: unpadded base64url, padding tolerated.

@@ -1,6 +1,7 @@
 //! Input checks done before any request: ids, regions, URLs, header values, numbers and dates.
 
 use crate::error::Error;
+use crate::prelude::*;
 
 /// Regions where Serverless Functions exist.
 pub const REGIONS: [&str; 3] = ["fr-par", "nl-ams", "pl-waw"];

@@ -3,6 +3,7 @@
 //! Answers are parsed by the host (`JSON.parse`) and read here only for what a decision needs
 //! (an id, a status, a count); their JS shapes are made in one place, js/shape.js.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 /// Read access to a parsed JSON value: the host's objects in wasm, `serde_json` in tests.
@@ -96,6 +97,11 @@ pub struct CreateApiKey<'a> {
 /// True while a token (or any object with a `status`) is being created or deleted.
 pub fn is_transient(j: &impl Json) -> bool {
     matches!(j.str("status").as_deref(), Some("creating" | "deleting"))
+}
+
+/// A whole-number property (quotas, limits), None when absent or not a number.
+pub fn integer(j: &impl Json, key: &str) -> Option<i64> {
+    j.num(key).filter(|n| n.is_finite()).map(|n| n as i64)
 }
 
 /// `total_count` of a list answer, within `0..=u32::MAX` (0 when absent or negative).

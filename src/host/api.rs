@@ -1,8 +1,9 @@
 //! The host side of the API client: requests under a deadline and the caller's signal, pauses.
 
-use super::{parse_object, settle, to_js};
+use super::{parse_object, settle, to_json};
 use crate::client::{Reply, Request, Transport};
 use crate::error::Error;
+use crate::prelude::*;
 use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -58,7 +59,7 @@ impl Transport for JsTransport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<JsString>, Error> {
-        let body = request.body.map_or(JsValue::UNDEFINED, to_js);
+        let body = request.body.map_or(JsValue::UNDEFINED, to_json);
         let method = request.method.as_str();
         let promise = send_request(
             request.url,

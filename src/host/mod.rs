@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::invoke::Gateway;
+use crate::prelude::*;
 use crate::wire::Json;
 use core::cell::RefCell;
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -81,10 +82,9 @@ pub fn parse_object(text: &JsValue) -> Option<JsValue> {
         .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
-/// A Rust value as a plain JS value (objects, not Maps).
-pub fn to_js(value: &impl serde::Serialize) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+/// A Rust value as JSON text held by the host.
+pub fn to_json(value: &impl serde::Serialize) -> JsValue {
+    serde_json::to_string(value).map_or(JsValue::UNDEFINED, |text| JsValue::from_str(&text))
 }
 
 impl Json for JsValue {

@@ -1,6 +1,9 @@
-//! The crate's one error type, mapped from Scaleway error bodies; the JS boundary turns it into `ScwError` subclasses.
+//! Answers of the API that are not a success, mapped from Scaleway error bodies to an error
+//! class, a readable message and the body's fields.
 
-use crate::wire::Json;
+use super::Error;
+use crate::prelude::*;
+use crate::wire::{self, Json};
 use serde::{Serialize, Serializer};
 
 /// Which JS error class an API failure becomes.
@@ -75,8 +78,8 @@ pub struct Detail {
     pub help_message: Option<String>,
     pub resource: Option<String>,
     pub action: Option<String>,
-    pub quota: Option<f64>,
-    pub current: Option<f64>,
+    pub quota: Option<i64>,
+    pub current: Option<i64>,
 }
 
 /// A Scaleway error body, every documented shape at once; serialized (snake_case, like the
@@ -96,7 +99,7 @@ pub struct Body {
     pub current_state: Option<String>,
     pub help_message: Option<String>,
     pub precondition: Option<String>,
-    pub limit: Option<f64>,
+    pub limit: Option<i64>,
     /// `fields` of the older `invalid_request_error` shape: messages per field.
     #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, Vec<String>)>,
@@ -115,8 +118,8 @@ impl Detail {
             help_message: j.str("help_message"),
             resource: j.str("resource"),
             action: j.str("action"),
-            quota: j.num("quota"),
-            current: j.num("current"),
+            quota: wire::integer(j, "quota"),
+            current: wire::integer(j, "current"),
         }
     }
 }
@@ -136,7 +139,7 @@ impl Body {
             current_state: j.str("current_state"),
             help_message: j.str("help_message"),
             precondition: j.str("precondition"),
-            limit: j.num("limit"),
+            limit: wire::integer(j, "limit"),
             fields: fields
                 .into_iter()
                 .map(|(name, v)| (name, v.items().iter().filter_map(J::as_text).collect()))
@@ -154,84 +157,6 @@ pub struct ApiError {
     pub type_name: String,
     pub message: String,
     pub body: Body,
-}
-
-/// Every failure of the library.
-#[derive(Debug, PartialEq)]
-pub enum Error {
-    /// The input was refused before any request (`ValidationError`).
-    Validation {
-        field: &'static str,
-        reason: &'static str,
-    },
-    /// The API answered with an error status (or an unreadable success).
-    Api(Box<ApiError>),
-    /// The request never got an answer (`NetworkError`); the text is the host's message.
-    Network(String),
-    /// A deadline passed (`TimeoutError`).
-    Timeout(String),
-    /// The caller's signal aborted the call (`AbortError`).
-    Aborted,
-}
-
-/// What JS needs to build an error: its class, message and fields (snake_case like the API's;
-/// js/shape.js makes them camelCase). Absent fields serialize as nothing or `undefined`.
-#[derive(Debug, Serialize)]
-pub struct Report<'a> {
-    pub class: &'static str,
-    pub message: String,
-    #[serde(rename = "type")]
-    pub type_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub body: Option<&'a Body>,
-}
-
-impl Error {
-    /// The report of this error for the JS boundary.
-    pub fn report(&self) -> Report<'_> {
-        let (class, type_name, status, field, body) = match self {
-            Error::Validation { field, .. } => (
-                "ValidationError",
-                "validation_error",
-                None,
-                Some(*field),
-                None,
-            ),
-            Error::Api(e) => (
-                e.kind.class(),
-                e.type_name.as_str(),
-                Some(e.status),
-                None,
-                Some(&e.body),
-            ),
-            Error::Network(_) => ("NetworkError", "network_error", None, None, None),
-            Error::Timeout(_) => ("TimeoutError", "timeout", None, None, None),
-            Error::Aborted => ("AbortError", "aborted", None, None, None),
-        };
-        Report {
-            class,
-            message: self.message(),
-            type_name,
-            status,
-            field,
-            body,
-        }
-    }
-
-    /// The readable message (never contains a secret: only ids, field names and API text).
-    pub fn message(&self) -> String {
-        match self {
-            Error::Validation { field, reason } => [field, " ", reason].concat(),
-            Error::Api(e) => e.message.clone(),
-            Error::Network(m) => ["network error: ", m].concat(),
-            Error::Timeout(m) => m.clone(),
-            Error::Aborted => "the operation was aborted".into(),
-        }
-    }
 }
 
 /// What a request was about, to name it in a message-only 404.
@@ -285,8 +210,8 @@ pub fn from_response(
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let fallback = || match &body.message {
         Some(m) if !m.is_empty() => m.clone(),
-        _ if parsed => format!("HTTP {status}"),
-        _ => format!("HTTP {status}: {excerpt}"),
+        _ if parsed => ["HTTP ", itoa::Buffer::new().format(status)].concat(),
+        _ => ["HTTP ", itoa::Buffer::new().format(status), ": ", excerpt].concat(),
     };
     let message = match kind {
         Kind::InvalidArguments if !body.details.is_empty() => {
@@ -314,11 +239,14 @@ pub fn from_response(
             }
             m
         }
-        Kind::NotFound if body.resource.is_some() => format!(
-            "resource {} with ID {} is not found",
-            opt(&body.resource),
-            opt(&body.resource_id)
-        ),
+        Kind::NotFound if body.resource.is_some() => [
+            "resource ",
+            &opt(&body.resource),
+            " with ID ",
+            &opt(&body.resource_id),
+            " is not found",
+        ]
+        .concat(),
         Kind::DeniedAuthentication if body.reason.is_some() => {
             let reason = match body.reason.as_deref() {
                 Some("invalid_argument") => "invalid argument",
@@ -326,10 +254,14 @@ pub fn from_response(
                 Some("expired") => "expired",
                 other => other.unwrap_or_default(),
             };
-            format!(
-                "denied authentication: {reason} (method {})",
-                opt(&body.method)
-            )
+            [
+                "denied authentication: ",
+                reason,
+                " (method ",
+                &opt(&body.method),
+                ")",
+            ]
+            .concat()
         }
         Kind::PermissionsDenied if !body.details.is_empty() => {
             let mut m = String::from("insufficient permissions");
@@ -348,14 +280,17 @@ pub fn from_response(
             });
             m
         }
-        Kind::TransientState if body.resource.is_some() => format!(
-            "resource {} with ID {} is in a transient state: {}",
-            opt(&body.resource),
-            opt(&body.resource_id),
-            opt(&body.current_state)
-        ),
+        Kind::TransientState if body.resource.is_some() => [
+            "resource ",
+            &opt(&body.resource),
+            " with ID ",
+            &opt(&body.resource_id),
+            " is in a transient state: ",
+            &opt(&body.current_state),
+        ]
+        .concat(),
         Kind::TooManyRequests if body.help_message.is_some() => {
-            format!("too many requests: {}", opt(&body.help_message))
+            ["too many requests: ", &opt(&body.help_message)].concat()
         }
         _ => fallback(),
     };
@@ -493,15 +428,6 @@ mod tests {
             serde_json::json!({ "a": ["y", "z"], "b": ["x"] })
         );
         assert!(report.get("details").is_none());
-        let v = Error::Validation {
-            field: "secretKey",
-            reason: "is required",
-        };
-        assert_eq!(
-            serde_json::to_value(v.report()).unwrap(),
-            serde_json::json!({ "class": "ValidationError", "message": "secretKey is required",
-                "type": "validation_error", "field": "secretKey" })
-        );
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! The crate's one error type; the JS boundary turns it into `ScwError` subclasses (shape.rs).
+//! Answers of the API that are not a success are mapped in `api` (cargo feature `client`).
+
+#[cfg(feature = "client")]
+mod api;
+
+#[cfg(feature = "client")]
+pub use api::{from_response, unexpected, ApiError, Body, Detail, Kind, Subject};
+
+use crate::prelude::*;
+use serde::Serialize;
+
+/// Every failure of the library.
+#[derive(Debug, PartialEq)]
+pub enum Error {
+    /// The input was refused before any request (`ValidationError`).
+    Validation {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// The API answered with an error status (or an unreadable success).
+    #[cfg(feature = "client")]
+    Api(Box<ApiError>),
+    /// The request never got an answer (`NetworkError`); the text is the host's message.
+    Network(String),
+    /// A deadline passed (`TimeoutError`).
+    Timeout(String),
+    /// The caller's signal aborted the call (`AbortError`).
+    Aborted,
+}
+
+/// What JS needs to build an error: its class, message and fields (snake_case like the API's;
+/// js/shape.js makes them camelCase). Absent fields serialize as nothing or `undefined`.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub class: &'static str,
+    pub message: String,
+    #[serde(rename = "type")]
+    pub type_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    #[cfg(feature = "client")]
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a Body>,
+}
+
+impl Error {
+    /// The report of this error for the JS boundary.
+    pub fn report(&self) -> Report<'_> {
+        let (class, type_name, field) = match self {
+            Error::Validation { field, .. } => {
+                ("ValidationError", "validation_error", Some(*field))
+            }
+            #[cfg(feature = "client")]
+            Error::Api(e) => (e.kind.class(), e.type_name.as_str(), None),
+            Error::Network(_) => ("NetworkError", "network_error", None),
+            Error::Timeout(_) => ("TimeoutError", "timeout", None),
+            Error::Aborted => ("AbortError", "aborted", None),
+        };
+        #[cfg(feature = "client")]
+        let api = match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        };
+        Report {
+            class,
+            message: self.message(),
+            type_name,
+            #[cfg(feature = "client")]
+            status: api.map(|e| e.status),
+            #[cfg(not(feature = "client"))]
+            status: None,
+            field,
+            #[cfg(feature = "client")]
+            body: api.map(|e| &e.body),
+        }
+    }
+
+    /// The readable message (never contains a secret: only ids, field names and API text).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Validation { field, reason } => [field, " ", reason].concat(),
+            #[cfg(feature = "client")]
+            Error::Api(e) => e.message.clone(),
+            Error::Network(m) => ["network error: ", m].concat(),
+            Error::Timeout(m) => m.clone(),
+            Error::Aborted => "the operation was aborted".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validation_report_names_its_field() {
+        let v = Error::Validation {
+            field: "secretKey",
+            reason: "is required",
+        };
+        assert_eq!(
+            serde_json::to_value(v.report()).unwrap(),
+            serde_json::json!({ "class": "ValidationError", "message": "secretKey is required",
+                "type": "validation_error", "field": "secretKey" })
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! What the std prelude would give: the shipped wasm is `no_std`, so that std's panic and
+//! formatting machinery stays out of it (docs/DECISIONS.md).
+
+pub use alloc::boxed::Box;
+pub use alloc::string::String;
+pub use alloc::vec::Vec;
