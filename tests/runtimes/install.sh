@@ -6,7 +6,11 @@ cd "$(dirname "$0")/../.."
 rm -f scw-functions-auth-*.tgz
 tarball=$(cd pkg && npm pack --silent --pack-destination ..)
 projects=(tests/runtimes/{node,deno,workerd,bun,vite,webpack,browser} examples/{node,edge-token-broker})
+# One npm at a time would wait on the registry nine times in a row.
+pids=()
 for project in "${projects[@]}"; do
-  (cd "$project" && npm install --no-save --no-audit --no-fund --loglevel=error "$OLDPWD/$tarball" >/dev/null)
+  (cd "$project" && npm install --no-save --no-audit --no-fund --loglevel=error "$OLDPWD/$tarball" >/dev/null) &
+  pids+=($!)
 done
+for pid in "${pids[@]}"; do wait "$pid"; done
 echo "$tarball installed in ${projects[*]}"
