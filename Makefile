@@ -6,12 +6,12 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes deny demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-browser test-runtimes deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
 
-## pkg/: the npm package (wasm-pack, wasm-opt -Oz, entries, types, package.json)
+## pkg/: the npm package, two entries (cargo, wasm-bindgen, wasm-opt -Oz, esbuild, types, package.json)
 build: setup
 	scripts/build-pkg.sh
 
@@ -37,12 +37,16 @@ test-js: build emulator
 	tsc -p tests/types/tsconfig.json
 	node --test tests/js/ tests/conformance/ tests/load/
 
+# Each entry's shipped size against its budget in bench/size-budget.json.
+test-size: build
+	node --test tests/size/
+
 test-browser: build emulator
 	scripts/setup.sh browser
 	node --test tests/browser/
 
-# The packed tarball installed into throwaway projects: node ESM and CJS, Deno, workerd,
-# a Vite build and a plain module page in Chromium, and the edge token broker.
+# The packed tarball installed into throwaway projects, both entries: node ESM and CJS, Deno,
+# workerd, Bun, a Vite and a webpack build and a plain module page in Chromium, and the edge token broker.
 test-runtimes: build emulator
 	scripts/setup.sh browser
 	tests/runtimes/install.sh
@@ -53,7 +57,7 @@ deny: setup
 	scripts/setup.sh deny
 	cargo deny --workspace check licenses bans sources
 
-test: lint deny test-rust test-wasm test-js test-browser test-runtimes
+test: lint deny test-rust test-wasm test-js test-size test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build

@@ -1,8 +1,9 @@
-// Shipped size: what a browser downloads for this library (pkg/index.js, one file bundled by
-// scripts/build-pkg.sh, every file of its static import graph if it has one, and the wasm it loads),
-// each file compressed on its own as a server would (gzip -9, brotli quality 11), summed; beside the
-// official SDK bundled by esbuild for the same calls.
-// tests/size/budget.test.mjs uses libraryShippedSize() so the budget and the table agree.
+// Shipped size: what a browser downloads for each entry of this library (its index.js, one file
+// bundled by scripts/build-pkg.sh, every file of its static import graph if it has one, and the wasm
+// it loads), each file compressed on its own as a server would (gzip -9, brotli quality 11), summed;
+// beside the official SDK bundled by esbuild for the same calls.
+// tests/size/budget.test.mjs uses entrySizes() so the budgets and the table agree.
+// `node bench/size.mjs --summary` prints one line per entry (scripts/build-pkg.sh does).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -10,6 +11,12 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { pathToFileURL } from "node:url";
 import { root, pkgDir as defaultPkgDir } from "./common.mjs";
+
+export const BUDGET_FILE = path.join(root, "bench/size-budget.json");
+const PACKAGE = "scw-functions-auth";
+
+/** Budgets in gzip bytes by entry name (`scw-functions-auth`, `scw-functions-auth/invoke`). */
+export const readBudgets = (text = readFileSync(BUDGET_FILE, "utf8")) => JSON.parse(text).gzipBytes;
 
 export function compressedSizes(bytes) {
   return {
@@ -49,14 +56,16 @@ export function importGraph(entry) {
   return [...seen];
 }
 
-/** The library as shipped: per-file sizes and totals (the figure the budget checks is `total.gzip`). */
-export function libraryShippedSize(pkgDir = defaultPkgDir) {
-  const files = importGraph(path.join(pkgDir, "index.js")).map((file) => ({
+/** An entry as shipped (`entry` is its name: the package's, or the package's with a subpath):
+ *  per-file sizes and totals (the figure a budget checks is `total.gzip`). */
+export function libraryShippedSize(pkgDir = defaultPkgDir, entry = PACKAGE) {
+  const dir = path.join(pkgDir, entry.slice(PACKAGE.length));
+  const files = importGraph(path.join(dir, "index.js")).map((file) => ({
     file: path.relative(pkgDir, file),
     ...compressedSizes(readFileSync(file)),
   }));
-  for (const need of [/\.wasm$/, /^index\.js$/]) {
-    if (!files.some((f) => need.test(f.file))) throw new Error(`pkg/index.js's import graph misses ${need} (found ${files.map((f) => f.file)})`);
+  for (const need of [/\.wasm$/, /(^|\/)index\.js$/]) {
+    if (!files.some((f) => need.test(f.file))) throw new Error(`${entry}'s import graph misses ${need} (found ${files.map((f) => f.file)})`);
   }
   const sum = (pred) => {
     const t = { raw: 0, gzip: 0, brotli: 0 };
@@ -69,6 +78,11 @@ export function libraryShippedSize(pkgDir = defaultPkgDir) {
     js: sum((f) => !f.file.endsWith(".wasm")),
     total: sum(() => true),
   };
+}
+
+/** Every entry of the budget file with its shipped size and its budget. */
+export function entrySizes(pkgDir = defaultPkgDir) {
+  return Object.entries(readBudgets()).map(([entry, budget]) => ({ entry, budget, ...libraryShippedSize(pkgDir, entry) }));
 }
 
 export const SDK_ENTRY = `
@@ -126,11 +140,16 @@ export function sizeReport() {
   // left as a separate asset by esbuild, so it is added as shipped).
   const libJs = esbuildBundle(LIB_ENTRY, "lib");
   const libBundled = { gzip: libJs.gzip + lib.wasm.gzip, brotli: libJs.brotli + lib.wasm.brotli, js: libJs };
-  const budget = JSON.parse(readFileSync(path.join(root, "bench/size-budget.json"), "utf8")).gzipBytes;
-  return { lib, sdk, libBundled, budget };
+  return { lib, sdk, libBundled, budget: readBudgets()[PACKAGE] };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = sizeReport();
-  console.log(JSON.stringify({ ...r, sdk: { ...r.sdk, bytes: undefined }, libBundled: { gzip: r.libBundled.gzip, brotli: r.libBundled.brotli } }, null, 2));
+  if (process.argv[2] === "--summary") {
+    for (const { entry, budget, wasm, total } of entrySizes()) {
+      console.log(`${entry}: ${total.gzip} B gzip -9 (budget ${budget}), ${total.brotli} B brotli; wasm ${wasm.raw} B`);
+    }
+  } else {
+    const r = sizeReport();
+    console.log(JSON.stringify({ ...r, sdk: { ...r.sdk, bytes: undefined }, libBundled: { gzip: r.libBundled.gzip, brotli: r.libBundled.brotli } }, null, 2));
+  }
 }

@@ -5,17 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-WASM_PACK_VERSION=0.13.1
 CARGO_DENY_VERSION=0.20.2
 # wasm-bindgen-cli must match the wasm-bindgen the crate is locked to.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
-cargo_tool() { # name version crate
+cargo_tool() { # name version crate [cargo install options...]
   if ! "$1" --version 2>/dev/null | grep -qF "$2"; then
     say "installing $3 $2"
-    cargo install --locked --force --quiet "$3" --version "$2"
+    cargo install --locked --force --quiet "$3" --version "$2" "${@:4}"
   fi
 }
 
@@ -24,8 +23,9 @@ setup_wasm() {
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
-  cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
+  # Without its default TLS feature: wasm-bindgen-test-runner only talks to local processes, and
+  # rustls with ring is a good part of the install's compile time.
+  cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli --no-default-features
 }
 
 setup_deny() {

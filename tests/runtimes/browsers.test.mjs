@@ -1,4 +1,4 @@
-// The installed tarball in Chromium: a plain <script type="module"> page without bundler (with and
+// The installed tarball in Chromium, both entries: a plain <script type="module"> page without bundler (with and
 // without the README's preload hints), a Vite build and a webpack build. The emulator serves each
 // page, so the page, the API and the function share an origin.
 import { test, before, after } from "node:test";
@@ -54,28 +54,30 @@ async function outcomeOf(www, page) {
   }
 }
 
-test("Chromium, plain module page (no bundler, no init call): token created, listed, call admitted, deleted", async () => {
+test("Chromium, plain module page (no bundler, no init call): token created, listed, call admitted through both entries, deleted", async () => {
   const { outcome, errors } = await outcomeOf(here, "/browser/index.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
 });
 
-test("Chromium, plain module page with the README's preload hints: the wasm is fetched once, the hints are used", async () => {
+test("Chromium, plain module page with the README's preload hints: each wasm is fetched once, the hints are used", async () => {
   const { outcome, errors, requested, warnings } = await outcomeOf(here, "/browser/hinted.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
-  assert.equal(requested.filter((p) => p.endsWith("/scw_functions_auth_bg.wasm")).length, 1);
+  for (const wasm of ["/scw-functions-auth/scw_functions_auth_bg.wasm", "/scw-functions-auth/invoke/scw_functions_auth_bg.wasm"]) {
+    assert.equal(requested.filter((p) => p.endsWith(wasm)).length, 1, wasm);
+  }
   assert.equal(requested.filter((p) => p.endsWith("/scw-functions-auth/index.js")).length, 1);
   assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
 });
 
-test("Chromium, Vite build: token created, listed, call admitted, deleted", async () => {
+test("Chromium, Vite build: token created, listed, call admitted through both entries, deleted", async () => {
   const { outcome, errors } = await outcomeOf(viteDist, "/index.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
 });
 
-test("Chromium, webpack 5 build: token created, listed, call admitted, deleted", async () => {
+test("Chromium, webpack 5 build: token created, listed, call admitted through both entries, deleted", async () => {
   const { outcome, errors } = await outcomeOf(webpackDist, "/index.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);

@@ -1,4 +1,4 @@
-// The installed tarball under Deno (npm package `deno`): `npm:` specifier, local node_modules.
+// The installed tarball under Deno (npm package `deno`): `npm:` specifiers, local node_modules.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -12,7 +12,7 @@ let emulator;
 before(async () => (emulator = await startEmulator()));
 after(() => emulator?.stop());
 
-test("Deno: a token is created, listed, lets the call in, and is deleted (no read permission needed)", async () => {
+test("Deno: a token is created, listed, lets the call in through both entries, and is deleted (no read permission needed)", async () => {
   const out = await run(deno, ["run", "--cached-only", "--allow-env=EMULATOR", "--allow-net=127.0.0.1", "main.js"], {
     cwd: project,
     env: { ...denoEnv, EMULATOR: JSON.stringify(readyLine(emulator)) },

@@ -91,28 +91,40 @@ export async function launchChromium() {
 
 /**
  * Runs one module worker in workerd (npm package `workerd`, installed in tests/runtimes/workerd).
- * workerd resolves no node_modules: the config names every module. The package is mounted under
- * the bare name `scw-functions-auth` (its `workerd` entry, the wasm as a `wasm` module, the other
- * ES modules by their paths), as a bundler honouring the `workerd` condition would. `modules` maps
- * module names to files for the worker's own code, the first being the main module (workerd
- * resolves bare specifiers like relative ones, so the package sits in the main module's folder); `bindings`
- * become text bindings. Outbound fetches may reach loopback. Resolves with `{ url, stop }`.
+ * workerd resolves no node_modules: the config names every module. Each entry of the package is
+ * mounted under its bare name (`scw-functions-auth`, `scw-functions-auth/invoke`: its `workerd`
+ * file, and beside it the ES modules and the wasm, as a `wasm` module, of its folder), as a bundler
+ * honouring the `workerd` condition would. `modules` maps module names to files for the worker's
+ * own code, the first being the main module (workerd resolves bare specifiers like relative ones,
+ * so the package sits in the main module's folder); `bindings` become text bindings. Outbound
+ * fetches may reach loopback. Resolves with `{ url, stop }`.
  */
 export async function startWorkerd({ modules, bindings = {} }) {
   const project = path.join(here, "workerd");
   const nodeModules = path.join(project, "node_modules");
   const pkgDir = path.join(nodeModules, "scw-functions-auth");
-  const { readdirSync, writeFileSync } = await import("node:fs");
-  const files = readdirSync(pkgDir, { recursive: true }).map(String);
+  const { readdirSync, readFileSync, writeFileSync } = await import("node:fs");
+  const files = readdirSync(pkgDir, { recursive: true }).map(String).filter((f) => /\.(js|wasm)$/.test(f));
   const dir = path.posix.dirname(Object.keys(modules)[0]);
-  const at = (name) => path.posix.join(dir, name);
-  const pkgModules = [
-    `(name = "${at("scw-functions-auth")}", esModule = embed "scw-functions-auth/index.workerd.js")`,
-    ...files.filter((f) => f.endsWith(".wasm")).map((f) => `(name = "${at(f)}", wasm = embed "scw-functions-auth/${f}")`),
+  const entries = Object.entries(JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")).exports)
+    .filter(([, conditions]) => conditions.workerd)
+    .map(([key, conditions]) => ({
+      name: path.posix.join(dir, "scw-functions-auth", key),
+      file: conditions.workerd.slice(2),
+      folder: path.posix.dirname(conditions.workerd.slice(2)).replace(/^\.$/, ""),
+    }));
+  // A file belongs to the entry with the deepest folder that holds it.
+  const holds = (folder, f) => folder === "" || f.startsWith(folder + "/");
+  const owner = (f) => entries.filter((e) => holds(e.folder, f)).sort((a, b) => b.folder.length - a.folder.length)[0];
+  const pkgModules = entries.flatMap((entry) => [
+    `(name = "${entry.name}", esModule = embed "scw-functions-auth/${entry.file}")`,
     ...files
-      .filter((f) => f.endsWith(".js") && !f.startsWith("index."))
-      .map((f) => `(name = "${at(f)}", esModule = embed "scw-functions-auth/${f}")`),
-  ];
+      .filter((f) => owner(f) === entry && !path.posix.basename(f).startsWith("index."))
+      .map((f) => {
+        const name = path.posix.join(path.posix.dirname(entry.name), path.posix.relative(entry.folder, f));
+        return `(name = "${name}", ${f.endsWith(".wasm") ? "wasm" : "esModule"} = embed "scw-functions-auth/${f}")`;
+      }),
+  ]);
   const own = Object.entries(modules).map(
     ([name, file]) => `(name = "${name}", esModule = embed "${path.relative(nodeModules, file)}")`,
   );

@@ -1,4 +1,5 @@
-// The installed tarball under Node: imported from an ES module and required from CommonJS.
+// The installed tarball under Node and Bun (npm package `bun`): imported from an ES module and
+// required from CommonJS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -9,13 +10,16 @@ let emulator;
 before(async () => (emulator = await startEmulator()));
 after(() => emulator?.stop());
 
-// CommonJS runs with require(esm) switched off: the package must not depend on it (Node < 20.19).
-for (const [name, args] of [
-  ["ES module (import)", ["esm.mjs"]],
-  ["CommonJS (require)", ["--no-experimental-require-module", "cjs.cjs"]],
+// Under Node, CommonJS runs with require(esm) switched off: the package must not depend on it (Node < 20.19).
+const bun = path.join(here, "bun/node_modules/.bin/bun");
+for (const [name, command, args] of [
+  ["Node, ES module (import)", process.execPath, ["esm.mjs"]],
+  ["Node, CommonJS (require)", process.execPath, ["--no-experimental-require-module", "cjs.cjs"]],
+  ["Bun, ES module (import)", bun, ["esm.mjs"]],
+  ["Bun, CommonJS (require)", bun, ["cjs.cjs"]],
 ]) {
-  test(`Node, ${name}: a token is created, listed, lets the call in, and is deleted`, async () => {
-    const out = await run(process.execPath, args, { cwd: project, env: { EMULATOR: JSON.stringify(readyLine(emulator)) } });
+  test(`${name}: a token is created, listed, lets the call in through both entries, and is deleted`, async () => {
+    const out = await run(command, args, { cwd: project, env: { EMULATOR: JSON.stringify(readyLine(emulator)) } });
     assert.deepEqual(lastJson(out), expected);
   });
 }

@@ -22,7 +22,7 @@ after(async () => {
   await emulator?.stop();
 });
 
-test("workerd: a token is created, listed, lets the call in, and is deleted", async () => {
+test("workerd: a token is created, listed, lets the call in through both entries, and is deleted", async () => {
   const res = await fetch(worker.url + "/run");
   const body = await res.text();
   assert.equal(res.status, 200, body + worker.output());
