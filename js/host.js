@@ -76,6 +76,15 @@ export async function send(url, method, body, key, ms, signal) {
   }
 }
 
+/** The JSON object of a JWT's claims segment (base64url, padding optional), undefined when it is not one. */
+export function jwtClaims(segment) {
+  try {
+    const bytes = Uint8Array.from(atob(segment.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    if (claims !== null && typeof claims == "object" && !Array.isArray(claims)) return claims;
+  } catch {}
+}
+
 /**
  * A private function call with `X-Auth-Token`. Browsers hide a redirect's target (and send the
  * token on only after a CORS preflight of the new origin); elsewhere redirects are followed here,

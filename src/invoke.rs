@@ -29,8 +29,8 @@ pub trait Gateway {
     fn replayable(&self, init: &Self::Init) -> bool;
     /// Asks the caller's provider for a token.
     async fn provide_token(&self) -> Result<String, Error>;
-    /// `exp` (seconds) of a JWT payload, when it has one.
-    fn expiry(&self, payload_json: &str) -> Option<f64>;
+    /// `exp` (seconds) of a JWT's claims segment (base64url JSON), when it has one.
+    fn expiry(&self, claims_segment: &str) -> Option<f64>;
     /// Milliseconds since the epoch.
     fn now_ms(&self) -> f64;
 }
@@ -88,9 +88,9 @@ impl<G: Gateway> Invoker<G> {
         }
         let t = self.gateway.provide_token().await?;
         validate::header_value(&t, "tokenProvider")?;
-        let exp = token::payload(&t)
+        let exp = token::claims_segment(&t)
             .ok()
-            .and_then(|json| self.gateway.expiry(&json));
+            .and_then(|segment| self.gateway.expiry(segment));
         *self.cached.borrow_mut() = Some((t.clone(), token::refresh_at_ms(exp)));
         Ok(t)
     }
@@ -165,8 +165,10 @@ mod tests {
                 .map(String::from)
                 .ok_or(Error::Network("provider failed".into()))
         }
-        fn expiry(&self, json: &str) -> Option<f64> {
-            serde_json::from_str::<serde_json::Value>(json).ok()?["exp"].as_f64()
+        fn expiry(&self, segment: &str) -> Option<f64> {
+            use base64ct::{Base64UrlUnpadded, Encoding};
+            let json = Base64UrlUnpadded::decode_vec(segment).ok()?;
+            serde_json::from_slice::<serde_json::Value>(&json).ok()?["exp"].as_f64()
         }
         fn now_ms(&self) -> f64 {
             self.now.get()

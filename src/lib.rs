@@ -369,12 +369,13 @@ mod surface {
     #[wasm_bindgen(js_name = decodeToken)]
     pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
         let decode = || {
-            let payload = token::payload(&string(&token, "token")?)?;
-            let claims =
-                host::parse_object(&JsValue::from_str(&payload)).ok_or(Error::Validation {
+            let claims = host::jwt_claims(token::claims_segment(&string(&token, "token")?)?);
+            if claims.is_undefined() {
+                return Err(Error::Validation {
                     field: "token",
                     reason: "has a payload that is not a JSON object",
-                })?;
+                });
+            }
             Ok(shape::decoded(&claims))
         };
         decode().map_err(shape::error)

@@ -1,10 +1,10 @@
 //! The host side of the API client: requests under a deadline and the caller's signal, pauses.
 
-use super::{parse_object, settle, to_json};
+use super::{settle, to_json};
 use crate::client::{Reply, Request, Transport};
 use crate::error::Error;
 use crate::prelude::*;
-use js_sys::{JsString, Promise};
+use js_sys::{Array, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -35,6 +35,19 @@ extern "C" {
     /// Resolves after `ms`; rejects when the signal aborts first.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_for(ms: u32, signal: &JsValue) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Parses JSON text held by the host; None unless it is an object.
+fn parse_object(text: &JsValue) -> Option<JsValue> {
+    parse_json(text)
+        .ok()
+        .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
 /// The Functions and IAM APIs over the host's fetch, for one call with the caller's signal.

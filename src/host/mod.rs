@@ -25,6 +25,10 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn message(this: &HostFailure) -> String;
 
+    /// The JSON object of a JWT's claims segment, undefined when it is not one.
+    #[wasm_bindgen(js_name = jwtClaims)]
+    pub fn jwt_claims(segment: &str) -> JsValue;
+
     /// A private function call, following redirects outside browsers.
     #[wasm_bindgen(js_name = call)]
     fn call_function(url: &str, token: &str, init: &JsValue) -> Promise;
@@ -34,9 +38,6 @@ extern "C" {
 extern "C" {
     /// The host's AbortSignal class.
     pub type AbortSignal;
-
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// The error a host failure stands for.
@@ -73,13 +74,6 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
         return JsValue::UNDEFINED;
     }
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Parses JSON text held by the host; None unless it is an object.
-pub fn parse_object(text: &JsValue) -> Option<JsValue> {
-    parse_json(text)
-        .ok()
-        .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
 /// A Rust value as JSON text held by the host.
@@ -189,8 +183,8 @@ impl Gateway for JsGateway {
         token.as_string().ok_or_else(refused)
     }
 
-    fn expiry(&self, payload_json: &str) -> Option<f64> {
-        parse_object(&JsValue::from_str(payload_json))?.num("exp")
+    fn expiry(&self, claims_segment: &str) -> Option<f64> {
+        jwt_claims(claims_segment).num("exp")
     }
 
     fn now_ms(&self) -> f64 {
