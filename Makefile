@@ -21,17 +21,18 @@ emulator:
 lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
-	cargo clippy --quiet -p scw-functions-auth --all-targets $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 	cargo test -p scw-functions-auth --lib --no-default-features
 
-# The JS surface's wasm-bindgen tests, under Node.
+# The shipped wasm is no_std; its wasm-bindgen tests run with std under Node.
 test-wasm: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -p scw-functions-auth $(WASM) --test wasm
+	  cargo test -p scw-functions-auth $(WASM) --features std --test wasm
 
 test-js: build emulator
 	tsc -p tests/types/tsconfig.json
