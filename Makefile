@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes test-python deny demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-browser test-runtimes test-python test-examples deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -58,12 +58,20 @@ $(PYTHON_VENV)/.installed: tests/conformance/python/requirements.txt
 test-python: emulator $(PYTHON_VENV)/.installed
 	$(PYTHON_VENV)/bin/python -m pytest -p no:cacheprovider tests/conformance/python
 
+# A handler served by Scaleway's local framework (@scaleway/serverless-functions, pinned in the
+# example's package-lock.json) as a private function's upstream behind the emulator.
+examples/local-framework/node_modules/.package-lock.json: examples/local-framework/package-lock.json
+	npm ci --prefix examples/local-framework --no-audit --no-fund --loglevel=error
+
+test-examples: emulator examples/local-framework/node_modules/.package-lock.json
+	node --test examples/local-framework/
+
 # Licenses, bans and sources of every crate (deny.toml; exceptions in SECURITY-EXCEPTIONS.md).
 deny: setup
 	scripts/setup.sh deny
 	cargo deny --workspace check licenses bans sources
 
-test: lint deny test-rust test-wasm test-js test-python test-browser test-runtimes
+test: lint deny test-rust test-wasm test-js test-python test-examples test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build
