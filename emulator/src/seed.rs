@@ -9,7 +9,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::{new_function, new_namespace};
+use crate::api::{is_valid_name, new_function, new_namespace, NAME_RULE};
 use crate::gateway::base_url;
 use crate::model::{
     ApiKey, Application, Function, Policy, Privacy, Region, Rule, RuleTarget, Scope, Settings,
@@ -388,14 +388,11 @@ impl Seed {
     }
 }
 
-/// A name the API would accept: 1 to 63 lower-case letters, digits or hyphens.
+/// A name the API would accept.
 fn valid_name(at: &str, name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 63
-        && (name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    ok.then_some(()).ok_or_else(|| {
-        format!("{at}: {name:?} must be 1 to 63 lower-case letters, digits or hyphens")
-    })
+    (is_valid_name(name))
+        .then_some(())
+        .ok_or_else(|| format!("{at}: {name:?} must be {NAME_RULE}"))
 }
 
 /// Ids seen so far.

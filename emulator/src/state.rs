@@ -303,6 +303,11 @@ impl State {
         })
     }
 
+    /// Whether this is the emulator's own secret key (compared in constant time).
+    pub fn is_secret_key(&self, secret: Uuid) -> bool {
+        bool::from(secret.as_bytes().ct_eq(self.identity.secret_key.as_bytes()))
+    }
+
     /// The API key with this secret. Every key is compared, in constant time, so that timing
     /// tells nothing about the secrets.
     pub fn api_key_by_secret(&self, secret: Uuid) -> Option<&ApiKey> {

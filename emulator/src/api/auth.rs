@@ -3,10 +3,9 @@
 //! gets 403 `permissions_denied`, an unknown or expired one 401 `denied_authentication`.
 
 use axum::extract::{Request, State as Ctx};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -61,22 +60,25 @@ impl Needed {
     }
 }
 
+/// The secret key in `X-Auth-Token`, if it is one (a UUID).
+pub fn presented_key(headers: &HeaderMap) -> Option<Uuid> {
+    (headers.get("x-auth-token"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Uuid::try_parse(v).ok())
+}
+
 /// Lets a call through with the secret key, or with an API key allowed to make it.
 pub async fn require_permission(Ctx(app): Ctx<Shared>, request: Request, next: Next) -> Response {
-    let given = (request.headers().get("x-auth-token"))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| Uuid::try_parse(v).ok());
-    let Some(secret) = given else {
+    let Some(secret) = presented_key(request.headers()) else {
         return ApiError::Denied("invalid_argument").into_response();
     };
     let refusal = {
         let state = app.store.read();
-        let identity = state.identity;
-        if bool::from(secret.as_bytes().ct_eq(identity.secret_key.as_bytes())) {
+        if state.is_secret_key(secret) {
             None
         } else {
             let needed = Needed::of(request.method(), request.uri().path());
-            let project = needed.on_project.then_some(identity.project_id);
+            let project = needed.on_project.then_some(state.identity.project_id);
             match state.api_key_by_secret(secret) {
                 None => Some(ApiError::Denied("not_found")),
                 Some(key)

@@ -20,6 +20,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use auth::presented_key;
 pub use functions::new_function;
 pub use iam::new_access_key;
 pub use namespaces::new_namespace;
@@ -291,16 +292,27 @@ fn settings_fields(settings: &Settings) -> [(&'static str, Value); 4] {
     ]
 }
 
-/// A namespace or function name: 1 to 63 lower-case letters, digits or hyphens.
+/// What a namespace or function name must be.
+pub const NAME_RULE: &str = "1 to 63 lower-case letters, digits or hyphens";
+
+/// Whether a namespace or function name follows [`NAME_RULE`].
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && (name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A namespace or function name of a request body.
 fn name(check: &mut Checker, name: Option<String>) -> String {
     let name = name.unwrap_or_default();
     if name.is_empty() {
         check.refuse("name", Reason::Required, "name is required");
-    } else if name.len() > 63
-        || !(name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        let help = "name must be 1 to 63 lower-case letters, digits or hyphens";
-        check.refuse("name", Reason::Constraint, help);
+    } else if !is_valid_name(&name) {
+        check.refuse(
+            "name",
+            Reason::Constraint,
+            format!("name must be {NAME_RULE}"),
+        );
     }
     name
 }
