@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-browser test-runtimes deny demo bench
+.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-browser test-runtimes test-python test-examples deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -53,12 +53,31 @@ test-runtimes: build emulator
 	tests/runtimes/install.sh
 	node --test tests/runtimes/
 
+# Scaleway's official Python SDK (pinned in tests/conformance/python/requirements.txt) against the
+# emulator, in a venv of its own under target/ (made once; reinstalled when the pins change).
+PYTHON_VENV := target/python
+$(PYTHON_VENV)/.installed: tests/conformance/python/requirements.txt
+	python3 -m venv $(PYTHON_VENV) 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(PYTHON_VENV); }
+	$(PYTHON_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+test-python: emulator $(PYTHON_VENV)/.installed
+	$(PYTHON_VENV)/bin/python -m pytest -p no:cacheprovider tests/conformance/python
+
+# A handler served by Scaleway's local framework (@scaleway/serverless-functions, pinned in the
+# example's package-lock.json) as a private function's upstream behind the emulator.
+examples/local-framework/node_modules/.package-lock.json: examples/local-framework/package-lock.json
+	npm ci --prefix examples/local-framework --no-audit --no-fund --loglevel=error
+
+test-examples: emulator examples/local-framework/node_modules/.package-lock.json
+	node --test examples/local-framework/
+
 # Licenses, bans and sources of every crate (deny.toml; exceptions in SECURITY-EXCEPTIONS.md).
 deny: setup
 	scripts/setup.sh deny
 	cargo deny --workspace check licenses bans sources
 
-test: lint deny test-rust test-wasm test-js test-size test-browser test-runtimes
+test: lint deny test-rust test-wasm test-js test-size test-python test-examples test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API.
 demo: build

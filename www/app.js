@@ -1,6 +1,7 @@
 // The demo page: Connect → namespaces and functions → Security (IAM API keys or legacy tokens) → Invoke,
 // all through the scw-functions-auth package served at /pkg/.
 import { $, el, busy, showError, clearError } from "./ui.js";
+import { startActivity } from "./activity.js";
 import { describeError, formatDate, prettyBody, relativeExpiry, scopeOf, statusText } from "./format.js";
 
 const state = {
@@ -456,6 +457,7 @@ async function start() {
   state.pkg = pkg;
   state.emulator = emulator;
   if (emulator) {
+    startActivity();
     const form = $("connect-form");
     form.apiUrl.value = emulator.api_url;
     form.secretKey.value = emulator.secret_key;

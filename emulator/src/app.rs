@@ -6,7 +6,11 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::gateway::Upstream;
+use crate::args::LegacyTokenCreation;
+use crate::cors::GatewayCors;
+use crate::gateway::Proxy;
+use crate::model::Snapshot;
+use crate::requests::RequestLog;
 use crate::store::Store;
 
 /// The ready line, also served at `/emulator/info`.
@@ -16,9 +20,19 @@ pub struct Info {
     pub secret_key: Uuid,
     pub region: &'static str,
     pub project_id: Uuid,
-    pub namespace_id: Uuid,
-    pub function_id: Uuid,
-    pub function_url: String,
+    /// The first namespace of the world (null when a seed file has none).
+    pub namespace_id: Option<Uuid>,
+    /// The first function of that namespace (null when it has none).
+    pub function_id: Option<Uuid>,
+    pub function_url: Option<String>,
+}
+
+/// The organisation's rules that Scaleway introduced in 2026 (off by default).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub legacy_token_creation: LegacyTokenCreation,
+    pub require_key_expiry: bool,
+    pub max_key_validity: Option<time::Duration>,
 }
 
 /// Shared by all handlers.
@@ -27,7 +41,15 @@ pub struct App {
     /// Time spent `creating` / `deleting`.
     pub delay: time::Duration,
     pub rsa_bits: usize,
-    pub upstream: Option<Upstream>,
+    /// `--upstream`: where admitted calls of functions without their own upstream go.
+    pub upstream: Option<String>,
+    pub proxy: Proxy,
+    /// `--gateway-preflight allow`: the origins whose pages may call private functions.
+    pub gateway_cors: Option<GatewayCors>,
+    pub rules: Rules,
+    pub requests: RequestLog,
+    /// The world at start-up, which `POST /emulator/reset` brings back.
+    pub seeded: Snapshot,
     pub info: Info,
 }
 

@@ -42,6 +42,9 @@ pub enum ApiError {
     },
     /// 400 `invalid_arguments`.
     Invalid(Vec<Detail>),
+    /// CreateToken under `--legacy-token-creation refuse`. Scaleway's real answer is not
+    /// recorded: a 412 `precondition_failed` stands in for it.
+    TokenCreationRefused,
     /// 500 when the machine itself fails (disk full, ...); never caused by input.
     Internal(String),
 }
@@ -79,6 +82,10 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(details) => (
                 StatusCode::BAD_REQUEST,
                 json!({"details": details, "message": "invalid argument(s)", "type": "invalid_arguments"}),
+            ),
+            ApiError::TokenCreationRefused => (
+                StatusCode::PRECONDITION_FAILED,
+                json!({"help_message": "creating function tokens is disabled: call private functions with IAM API keys", "message": "precondition failed", "precondition": "token_creation_disabled", "type": "precondition_failed"}),
             ),
             ApiError::Internal(message) => {
                 eprintln!("internal error: {message}");

@@ -1,17 +1,25 @@
 //! Namespace signing keys and the RS256 function tokens they sign and verify.
 
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
+use rsa::pkcs1v15::SigningKey;
+use rsa::signature::{SignatureEncoding, Signer};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
 use crate::model::Scope;
+use crate::refusal::Reason;
+
+/// The JOSE header of every token, as the real API writes it.
+const HEADER: &str = r#"{"alg":"RS256","typ":"JWT"}"#;
 
 /// One entry of `application_claim`: exactly one of the two ids is non-empty.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -40,7 +48,8 @@ const VERIFIED_CACHE_LIMIT: usize = 10_000;
 
 /// A namespace's RSA key, ready to sign and verify (decoded once, then cached).
 pub struct NamespaceKey {
-    encoding: EncodingKey,
+    /// Parsed once: parsing a private key costs more than signing with it.
+    signing: SigningKey<Sha256>,
     decoding: DecodingKey,
     validation: Validation,
     /// Tokens whose signature already checked out, by their exact text: an RSA verification
@@ -71,7 +80,6 @@ impl NamespaceKey {
 
     fn from_private(private: &RsaPrivateKey) -> Result<Self, String> {
         let public = RsaPublicKey::from(private);
-        let private_der = private.to_pkcs1_der().map_err(|e| e.to_string())?;
         let public_der = public.to_pkcs1_der().map_err(|e| e.to_string())?;
         let public_pem = public
             .to_pkcs1_pem(LineEnding::LF)
@@ -83,7 +91,7 @@ impl NamespaceKey {
         validation.required_spec_claims.clear();
         validation.leeway = 0;
         Ok(NamespaceKey {
-            encoding: EncodingKey::from_rsa_der(private_der.as_bytes()),
+            signing: SigningKey::new(private.clone()),
             decoding: DecodingKey::from_rsa_der(public_der.as_bytes()),
             validation,
             verified: RwLock::default(),
@@ -93,25 +101,55 @@ impl NamespaceKey {
 
     /// Signs claims into a compact RS256 JWT.
     pub fn sign(&self, claims: &Claims) -> Result<String, String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &self.encoding)
-            .map_err(|e| format!("signing failed: {e}"))
+        let claims = serde_json::to_vec(claims).map_err(|e| e.to_string())?;
+        let signed = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(HEADER),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        let signature = (self.signing.try_sign(signed.as_bytes()))
+            .map_err(|e| format!("signing failed: {e}"))?;
+        Ok(format!(
+            "{signed}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        ))
     }
 
-    /// The claims of a token really signed by this key with RS256, unexpired; `None` otherwise.
-    pub fn verify(&self, token: &str) -> Option<Claims> {
-        let cached = self.verified.read().ok()?.get(token).cloned();
+    /// The claims of a token really signed by this key with RS256 and unexpired, else why not.
+    pub fn verify(&self, token: &str) -> Result<Claims, Reason> {
+        let cached = (self.verified.read())
+            .map_err(|_| Reason::Malformed)?
+            .get(token)
+            .cloned();
         if let Some(claims) = cached {
-            return claims.is_current().then_some(claims);
+            return if claims.is_current() {
+                Ok(claims)
+            } else {
+                Err(Reason::Expired)
+            };
         }
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()?
+            .map_err(|e| refusal(e.kind()))?
             .claims;
-        let mut verified = self.verified.write().ok()?;
+        let mut verified = self.verified.write().map_err(|_| Reason::Malformed)?;
         if verified.len() >= VERIFIED_CACHE_LIMIT {
             verified.clear();
         }
         verified.insert(token.to_owned(), claims.clone());
-        Some(claims)
+        Ok(claims)
+    }
+}
+
+/// Why `jsonwebtoken` refused a token, in the gateway's words.
+fn refusal(kind: &ErrorKind) -> Reason {
+    match kind {
+        ErrorKind::ExpiredSignature => Reason::Expired,
+        ErrorKind::InvalidSignature
+        | ErrorKind::InvalidAlgorithm
+        | ErrorKind::InvalidRsaKey(_)
+        | ErrorKind::InvalidAudience
+        | ErrorKind::InvalidIssuer => Reason::BadSignature,
+        _ => Reason::Malformed,
     }
 }
 

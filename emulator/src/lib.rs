@@ -9,8 +9,11 @@ mod errors;
 mod faults;
 mod gateway;
 mod jwt;
-mod log;
+mod local;
 mod model;
+mod refusal;
+mod requests;
+mod seed;
 mod state;
 mod store;
 
@@ -19,32 +22,38 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::response::IntoResponse;
-use axum::routing::{any, get};
-use axum::{middleware, Json, Router};
+use axum::routing::any;
+use axum::{middleware, Router};
 use time::OffsetDateTime;
 use tower_http::services::ServeDir;
-use uuid::Uuid;
 
-use app::{App, Info, Shared};
-use args::Args;
-use model::{Change, Privacy, Region};
+use app::{App, Info, Rules, Shared};
+use args::{Args, GatewayPreflight};
+use model::Region;
+use seed::Seed;
+use state::State;
 use store::Store;
-
-/// The seeded namespace and function that the ready line describes.
-const SEED_NAMESPACE: &str = "demo";
-const SEED_FUNCTION: &str = "hello";
 
 /// Serves the emulator until SIGINT/SIGTERM, after printing the ready line on stdout.
 pub async fn run(args: Args) -> Result<(), String> {
-    let store = Store::open(args.state.as_deref(), args.secret_key)?;
-    let bits = args.rsa_bits as usize;
-    let (namespace_id, function_id) = seed(&store, bits)?;
-    store.compact()?;
+    let seed = match &args.seed {
+        Some(path) => Seed::load(path)?,
+        None => Seed::demo(),
+    };
     let upstream = args
         .upstream
         .as_deref()
-        .map(gateway::Upstream::new)
+        .map(gateway::base_url)
         .transpose()?;
+    let store = Store::open(args.state.as_deref(), args.secret_key)?;
+    let bits = args.rsa_bits as usize;
+    if store.read().is_empty() {
+        let mut world = seed.world(store.read().identity, bits)?;
+        world.secret_key = args.secret_key.unwrap_or(world.secret_key);
+        store.reset(world)?;
+    }
+    store.compact()?;
+    let seeded = store.read().snapshot();
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
@@ -54,21 +63,22 @@ pub async fn run(args: Args) -> Result<(), String> {
         ip => ip,
     };
     let api_url = format!("http://{}", std::net::SocketAddr::new(host, address.port()));
-    let identity = store.read().identity;
-    let info = Info {
-        function_url: format!("{api_url}/fn/{function_id}"),
-        api_url,
-        secret_key: identity.secret_key,
-        region: Region::FrPar.as_str(),
-        project_id: identity.project_id,
-        namespace_id,
-        function_id,
-    };
+    let info = info(&store.read(), api_url);
     let app: Shared = Arc::new(App {
         store,
         delay: time::Duration::milliseconds(args.token_delay_ms.try_into().unwrap_or(i64::MAX)),
         rsa_bits: bits,
         upstream,
+        proxy: gateway::Proxy::default(),
+        gateway_cors: (args.gateway_preflight == GatewayPreflight::Allow)
+            .then(|| cors::GatewayCors::new(&args.cors_origins)),
+        rules: Rules {
+            legacy_token_creation: args.legacy_token_creation,
+            require_key_expiry: args.require_key_expiry,
+            max_key_validity: args.max_key_validity,
+        },
+        requests: requests::RequestLog::default(),
+        seeded,
         info,
     });
     let router = router(app.clone(), &args)?;
@@ -90,18 +100,37 @@ pub async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Every route: API, gateway, `/emulator/info` and the static demo, with CORS and logging.
+/// The ready line: the oldest namespace (the seed's first) and its oldest function.
+fn info(state: &State, api_url: String) -> Info {
+    let namespace = (state.namespaces.values())
+        .filter(|n| n.deleted_at.is_none())
+        .min_by_key(|n| n.created_at);
+    let function = namespace.and_then(|n| {
+        (state.functions.values())
+            .filter(|f| f.namespace_id == n.id && f.deleted_at.is_none())
+            .min_by_key(|f| f.created_at)
+    });
+    Info {
+        function_url: function.map(|f| format!("{api_url}/fn/{}", f.id)),
+        api_url,
+        secret_key: state.identity.secret_key,
+        region: namespace.map_or(Region::FrPar, |n| n.region).as_str(),
+        project_id: state.identity.project_id,
+        namespace_id: namespace.map(|n| n.id),
+        function_id: function.map(|f| f.id),
+    }
+}
+
+/// Every route: API (with CORS only for `--cors-origin`), gateway, `/emulator/...` and the
+/// static demo, with the request log.
 fn router(app: Shared, args: &Args) -> Result<Router, String> {
-    let router = Router::new()
+    let mut api = Router::new()
         .merge(api::router(app.clone()))
-        .route(
-            "/emulator/info",
-            get(
-                |axum::extract::State(app): axum::extract::State<Shared>| async move {
-                    Json(app.info.clone())
-                },
-            ),
-        )
+        .merge(local::router());
+    if let Some(cors) = cors::api_layer(&args.cors_origins)? {
+        api = api.layer(cors);
+    }
+    let router = api
         .route("/fn/{*rest}", any(gateway::by_path))
         .nest_service("/pkg", files(&args.pkg))
         .fallback_service(files(&args.www))
@@ -110,8 +139,10 @@ fn router(app: Shared, args: &Args) -> Result<Router, String> {
             gateway::by_host,
         ));
     Ok(faults::install(router, args.faults)
-        .layer(cors::layer(&args.cors_origins)?)
-        .layer(middleware::from_fn(log::log_request))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            requests::log_request,
+        ))
         .with_state(app))
 }
 
@@ -139,58 +170,6 @@ async fn file_name(
         return axum::http::StatusCode::NOT_FOUND.into_response();
     }
     next.run(request).await
-}
-
-/// Finds the demo namespace and its private function, creating them on first start.
-fn seed(store: &Store, bits: usize) -> Result<(Uuid, Uuid), String> {
-    let found = |state: &state::State, name: &str| {
-        (state.namespaces.values())
-            .find(|n| n.name == name && n.region == Region::FrPar && n.deleted_at.is_none())
-            .cloned()
-    };
-    let existing = found(&store.read(), SEED_NAMESPACE);
-    let namespace = match existing {
-        Some(namespace) => namespace,
-        None => {
-            let identity = store.read().identity;
-            let namespace = api::new_namespace(
-                &identity,
-                Region::FrPar,
-                SEED_NAMESPACE.into(),
-                None,
-                "Seeded by scw-emulator".into(),
-                bits,
-            )?;
-            let change = Change::Namespace(namespace.clone());
-            store
-                .commit(|_| Ok((change, ())))
-                .map_err(|e| format!("{e:?}"))?;
-            namespace
-        }
-    };
-    let existing = (store.read().functions.values())
-        .find(|f| {
-            f.namespace_id == namespace.id && f.name == SEED_FUNCTION && f.deleted_at.is_none()
-        })
-        .map(|f| f.id);
-    let function_id = match existing {
-        Some(id) => id,
-        None => {
-            let function = api::new_function(
-                &namespace,
-                SEED_FUNCTION.into(),
-                Privacy::Private,
-                "node22".into(),
-                String::new(),
-            );
-            let id = function.id;
-            store
-                .commit(|_| Ok((Change::Function(function), ())))
-                .map_err(|e| format!("{e:?}"))?;
-            id
-        }
-    };
-    Ok((namespace.id, function_id))
 }
 
 /// Forgets deleted records once their `deleting` time is over.

@@ -1,5 +1,7 @@
 //! The records the emulator keeps, as stored in the state file.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -42,6 +44,19 @@ pub enum Privacy {
     Private,
 }
 
+/// What namespaces and functions echo back as they were created with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub environment_variables: BTreeMap<String, String>,
+    /// Names only: the values of secret variables are never kept.
+    #[serde(default)]
+    pub secret_names: Vec<String>,
+}
+
 /// A namespace and its token-signing key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Namespace {
@@ -50,7 +65,14 @@ pub struct Namespace {
     pub region: Region,
     pub project_id: Uuid,
     pub organization_id: Uuid,
-    pub description: String,
+    #[serde(flatten)]
+    pub settings: Settings,
+    /// The 8 random characters after the namespace's name in its functions' domains.
+    #[serde(default)]
+    pub suffix: String,
+    /// The id of its container registry namespace (shown once the namespace is ready).
+    #[serde(default = "Uuid::new_v4")]
+    pub registry_namespace_id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option", default)]
@@ -68,16 +90,23 @@ pub struct Function {
     pub region: Region,
     pub privacy: Privacy,
     pub runtime: String,
-    pub description: String,
+    #[serde(flatten)]
+    pub settings: Settings,
     pub domain_name: String,
+    /// Where admitted calls go (`http://...`); none: the emulator's `--upstream`, else the echo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When its code was last deployed; a function never deployed stays `created`.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deployed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub deleted_at: Option<OffsetDateTime>,
 }
 
 /// What a token opens: one function or every function of a namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Function(Uuid),
@@ -196,6 +225,8 @@ pub struct Snapshot {
 /// Where a record stands in its life, from its timestamps and the configured delay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Waiting for a step of its owner: a function whose code was never deployed.
+    Waiting,
     Creating,
     Ready,
     Deleting,
@@ -203,18 +234,20 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// The phase of a record created and maybe deleted at these times, when every creation
-    /// and deletion begun before `settled` (now minus the configured delay) has finished.
+    /// The phase of a record whose creation (or deployment) began at `started_at` (none: not
+    /// yet) and that was maybe deleted, when every creation and deletion begun before `settled`
+    /// (now minus the configured delay) has finished.
     pub fn at(
         settled: OffsetDateTime,
-        created_at: OffsetDateTime,
+        started_at: Option<OffsetDateTime>,
         deleted_at: Option<OffsetDateTime>,
     ) -> Self {
-        match deleted_at {
-            Some(deleted) if deleted <= settled => Phase::Gone,
-            Some(_) => Phase::Deleting,
-            None if created_at > settled => Phase::Creating,
-            None => Phase::Ready,
+        match (deleted_at, started_at) {
+            (Some(deleted), _) if deleted <= settled => Phase::Gone,
+            (Some(_), _) => Phase::Deleting,
+            (None, None) => Phase::Waiting,
+            (None, Some(started)) if started > settled => Phase::Creating,
+            (None, Some(_)) => Phase::Ready,
         }
     }
 }
@@ -228,7 +261,7 @@ mod tests {
     fn a_record_is_creating_then_ready_and_deleting_then_gone_once_the_delay_has_passed() {
         let made = OffsetDateTime::UNIX_EPOCH;
         let delay = Duration::seconds(2);
-        let at = |now: OffsetDateTime, deleted| Phase::at(now - delay, made, deleted);
+        let at = |now: OffsetDateTime, deleted| Phase::at(now - delay, Some(made), deleted);
         assert_eq!(at(made, None), Phase::Creating);
         assert_eq!(
             at(made + Duration::milliseconds(1999), None),
@@ -243,14 +276,19 @@ mod tests {
         );
         assert_eq!(at(deleted + delay, Some(deleted)), Phase::Gone);
         assert_eq!(
-            Phase::at(made, made, None),
+            Phase::at(made, Some(made), None),
             Phase::Ready,
             "no delay: ready at once"
         );
         assert_eq!(
-            Phase::at(made, made, Some(made)),
+            Phase::at(made, Some(made), Some(made)),
             Phase::Gone,
             "no delay: gone at once"
+        );
+        assert_eq!(
+            Phase::at(made, None, None),
+            Phase::Waiting,
+            "never started: waiting"
         );
     }
 }

@@ -1,14 +1,16 @@
 //! The in-memory state: records, indexes and cached keys, changed only through [`State::apply`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::jwt::NamespaceKey;
 use crate::model::{
-    ApiKey, Application, Change, Function, Namespace, Policy, Scope, Snapshot, Token,
+    ApiKey, Application, Change, Function, Namespace, Policy, Region, RuleTarget, Scope, Snapshot,
+    Token,
 };
 
 /// Who the emulator is: the secret key its API accepts and the ids it reports.
@@ -17,6 +19,30 @@ pub struct Identity {
     pub secret_key: Uuid,
     pub project_id: Uuid,
     pub organization_id: Uuid,
+}
+
+/// Tokens that ListTokens shows together: all those of a region, or those of one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenGroup {
+    Region(Region),
+    Scope(Scope),
+}
+
+impl TokenGroup {
+    fn of(token: &Token) -> [TokenGroup; 2] {
+        [
+            TokenGroup::Region(token.region),
+            TokenGroup::Scope(token.scope),
+        ]
+    }
+}
+
+/// The tokens of one group by creation time (then id), and which of them are marked deleted:
+/// a page and its total come without looking at the other tokens.
+#[derive(Default)]
+struct Ordered {
+    order: BTreeSet<(i128, Uuid)>,
+    deleted: HashSet<Uuid>,
 }
 
 /// All records, with indexes for the gateway (domains, keys) and for listing tokens in order.
@@ -31,8 +57,7 @@ pub struct State {
     pub api_keys: HashMap<String, ApiKey>,
     keys: HashMap<Uuid, Arc<NamespaceKey>>,
     domains: HashMap<String, Uuid>,
-    /// Tokens by creation time, then id.
-    token_order: BTreeSet<(i128, Uuid)>,
+    token_groups: HashMap<TokenGroup, Ordered>,
     /// How many records are marked deleted but still held.
     deleted: usize,
 }
@@ -50,7 +75,7 @@ impl State {
             api_keys: HashMap::new(),
             keys: HashMap::new(),
             domains: HashMap::new(),
-            token_order: BTreeSet::new(),
+            token_groups: HashMap::new(),
             deleted: 0,
         }
     }
@@ -82,13 +107,11 @@ impl State {
             organization_id: self.identity.organization_id,
             namespaces: alive(&self.namespaces, |n| n.deleted_at),
             functions: alive(&self.functions, |f| f.deleted_at),
-            tokens: self
-                .token_order
-                .iter()
-                .filter_map(|(_, id)| self.tokens.get(id))
-                .filter(|t| t.deleted_at.is_none())
-                .cloned()
-                .collect(),
+            tokens: {
+                let mut tokens = alive(&self.tokens, |t| t.deleted_at);
+                tokens.sort_by_key(|t| (order_key(t), t.id));
+                tokens
+            },
             applications: self.applications.values().cloned().collect(),
             policies: self.policies.values().cloned().collect(),
             api_keys: self.api_keys.values().cloned().collect(),
@@ -109,7 +132,13 @@ impl State {
                 self.functions.insert(function.id, function);
             }
             Change::Token(token) => {
-                self.token_order.insert((order_key(&token), token.id));
+                for group in TokenGroup::of(&token) {
+                    let ordered = self.token_groups.entry(group).or_default();
+                    ordered.order.insert((order_key(&token), token.id));
+                    if token.deleted_at.is_some() {
+                        ordered.deleted.insert(token.id);
+                    }
+                }
                 self.tokens.insert(token.id, token);
             }
             Change::Delete { id, at } => self.mark_deleted(id, at),
@@ -128,15 +157,19 @@ impl State {
     }
 
     fn mark_deleted(&mut self, id: Uuid, at: OffsetDateTime) {
+        let mut newly = 0;
         let mut mark = |deleted_at: &mut Option<OffsetDateTime>| {
-            if deleted_at.is_none() {
+            let fresh = deleted_at.is_none();
+            if fresh {
                 *deleted_at = Some(at);
-                self.deleted += 1;
+                newly += 1;
             }
+            fresh
         };
+        let mut tokens = Vec::new();
         if let Some(namespace) = self.namespaces.get_mut(&id) {
             mark(&mut namespace.deleted_at);
-            let functions: Vec<Uuid> = (self.functions.values_mut())
+            let functions: HashSet<Uuid> = (self.functions.values_mut())
                 .filter(|f| f.namespace_id == id)
                 .map(|f| {
                     mark(&mut f.deleted_at);
@@ -148,19 +181,29 @@ impl State {
                     Scope::Namespace(ns) => ns == id,
                     Scope::Function(f) => functions.contains(&f),
                 };
-                if covered {
-                    mark(&mut token.deleted_at);
+                if covered && mark(&mut token.deleted_at) {
+                    tokens.push((token.region, token.scope, token.id));
                 }
             }
         } else if let Some(function) = self.functions.get_mut(&id) {
             mark(&mut function.deleted_at);
             for token in self.tokens.values_mut() {
-                if token.scope == Scope::Function(id) {
-                    mark(&mut token.deleted_at);
+                if token.scope == Scope::Function(id) && mark(&mut token.deleted_at) {
+                    tokens.push((token.region, token.scope, token.id));
                 }
             }
         } else if let Some(token) = self.tokens.get_mut(&id) {
-            mark(&mut token.deleted_at);
+            if mark(&mut token.deleted_at) {
+                tokens.push((token.region, token.scope, token.id));
+            }
+        }
+        self.deleted += newly;
+        for (region, scope, id) in tokens {
+            for group in [TokenGroup::Region(region), TokenGroup::Scope(scope)] {
+                if let Some(ordered) = self.token_groups.get_mut(&group) {
+                    ordered.deleted.insert(id);
+                }
+            }
         }
     }
 
@@ -188,16 +231,32 @@ impl State {
         self.keys.retain(|id, _| self.namespaces.contains_key(id));
         self.functions.retain(|_, f| !gone(f.deleted_at));
         self.domains.retain(|_, id| self.functions.contains_key(id));
-        let order = &mut self.token_order;
+        let groups = &mut self.token_groups;
         self.tokens.retain(|id, t| {
             let keep = !gone(t.deleted_at);
             if !keep {
-                order.remove(&(order_key(t), *id));
+                for group in TokenGroup::of(t) {
+                    if let Some(ordered) = groups.get_mut(&group) {
+                        ordered.order.remove(&(order_key(t), *id));
+                        ordered.deleted.remove(id);
+                    }
+                }
             }
             keep
         });
+        groups.retain(|_, ordered| !ordered.order.is_empty());
         let after = self.namespaces.len() + self.functions.len() + self.tokens.len();
         self.deleted -= before - after;
+    }
+
+    /// Whether it holds no record at all (a first start).
+    pub fn is_empty(&self) -> bool {
+        self.namespaces.is_empty()
+            && self.functions.is_empty()
+            && self.tokens.is_empty()
+            && self.applications.is_empty()
+            && self.policies.is_empty()
+            && self.api_keys.is_empty()
     }
 
     /// Whether some deleted records are still held.
@@ -215,15 +274,63 @@ impl State {
         self.domains.get(host).and_then(|id| self.functions.get(id))
     }
 
-    /// Tokens oldest first (or newest first).
-    pub fn tokens_in_order(&self, descending: bool) -> Box<dyn Iterator<Item = &Token> + '_> {
-        let ids = self.token_order.iter().map(|(_, id)| id);
+    /// The tokens of a group oldest first (or newest first), including those being deleted.
+    pub fn tokens_of(
+        &self,
+        group: TokenGroup,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &Token> + '_> {
+        let Some(ordered) = self.token_groups.get(&group) else {
+            return Box::new(std::iter::empty());
+        };
+        let ids = ordered.order.iter().map(|(_, id)| id);
         let lookup = |id: &Uuid| self.tokens.get(id);
         if descending {
             Box::new(ids.rev().filter_map(lookup))
         } else {
             Box::new(ids.filter_map(lookup))
         }
+    }
+
+    /// How many tokens of a group are still visible: those not deleted at or before `gone_before`.
+    pub fn visible_tokens(&self, group: TokenGroup, gone_before: OffsetDateTime) -> usize {
+        self.token_groups.get(&group).map_or(0, |ordered| {
+            let gone = (ordered.deleted.iter())
+                .filter_map(|id| self.tokens.get(id))
+                .filter(|t| t.deleted_at.is_some_and(|at| at <= gone_before))
+                .count();
+            ordered.order.len() - gone
+        })
+    }
+
+    /// Whether this is the emulator's own secret key (compared in constant time).
+    pub fn is_secret_key(&self, secret: Uuid) -> bool {
+        bool::from(secret.as_bytes().ct_eq(self.identity.secret_key.as_bytes()))
+    }
+
+    /// The API key with this secret. Every key is compared, in constant time, so that timing
+    /// tells nothing about the secrets.
+    pub fn api_key_by_secret(&self, secret: Uuid) -> Option<&ApiKey> {
+        let mut found = None;
+        for key in self.api_keys.values() {
+            if bool::from(key.secret_key.as_bytes().ct_eq(secret.as_bytes())) {
+                found = Some(key);
+            }
+        }
+        found
+    }
+
+    /// Whether a policy of the application grants one of `sets` on the whole organization, or
+    /// on `project` when one is given.
+    pub fn grants(&self, application_id: Uuid, sets: &[&str], project: Option<Uuid>) -> bool {
+        (self.policies.values())
+            .filter(|p| p.application_id == application_id)
+            .flat_map(|p| &p.rules)
+            .filter(|r| (r.permission_set_names.iter()).any(|s| sets.contains(&s.as_str())))
+            .any(|r| match &r.target {
+                RuleTarget::Projects(ids) => project.is_some_and(|p| ids.contains(&p)),
+                RuleTarget::Organization(id) => *id == self.identity.organization_id,
+            })
     }
 }
 

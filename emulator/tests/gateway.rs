@@ -239,60 +239,6 @@ fn a_function_is_reached_by_its_domain_name_too() {
 }
 
 #[test]
-fn browsers_get_cors_answers_from_the_api_and_functions() {
-    let emulator = Emulator::start(&[]);
-    let preflight = |url: &str| {
-        emulator.send(
-            "OPTIONS",
-            url,
-            &[
-                ("Origin", "http://localhost:5173"),
-                ("Access-Control-Request-Method", "POST"),
-                (
-                    "Access-Control-Request-Headers",
-                    "x-auth-token,content-type",
-                ),
-            ],
-            None,
-        )
-    };
-    for url in [
-        emulator.url("/functions/v1beta1/regions/fr-par/tokens"),
-        emulator.field("function_url"),
-    ] {
-        let answer = preflight(&url);
-        assert!(answer.status < 300, "{url}: {}", answer.status);
-        assert_eq!(answer.headers["access-control-allow-origin"], "*");
-        let allowed = answer.headers["access-control-allow-headers"]
-            .to_str()
-            .unwrap()
-            .to_lowercase();
-        assert!(
-            allowed.contains("x-auth-token") && allowed.contains("content-type"),
-            "{allowed}"
-        );
-    }
-    let restricted = Emulator::start(&["--cors-origin", "http://app.test"]);
-    let answer = restricted.send(
-        "GET",
-        &restricted.url("/emulator/info"),
-        &[("Origin", "http://app.test")],
-        None,
-    );
-    assert_eq!(
-        answer.headers["access-control-allow-origin"],
-        "http://app.test"
-    );
-    let other = restricted.send(
-        "GET",
-        &restricted.url("/emulator/info"),
-        &[("Origin", "http://evil.test")],
-        None,
-    );
-    assert!(other.headers.get("access-control-allow-origin").is_none());
-}
-
-#[test]
 fn the_emulator_info_repeats_the_ready_line() {
     let emulator = Emulator::start(&[]);
     let answer = emulator.send("GET", &emulator.url("/emulator/info"), &[], None);

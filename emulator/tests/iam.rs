@@ -234,13 +234,19 @@ fn bad_iam_requests_answer_like_the_real_api() {
 }
 
 #[test]
-fn an_api_key_secret_is_not_an_admin_key() {
+fn a_function_access_key_may_not_manage_iam() {
     let emulator = Emulator::start(&[]);
     let key = allowed_key(&emulator, json!({}));
     let url = emulator.url("/iam/v1alpha1/applications");
     let secret = secret(&key);
     let answer = emulator.send("GET", &url, &[("X-Auth-Token", &secret)], None);
-    assert_eq!(answer.status, 401);
+    assert_eq!(
+        (answer.status, answer.body),
+        (
+            403,
+            json!({"details": [{"action": "read", "resource": "application"}], "message": "insufficient permissions", "type": "permissions_denied"})
+        )
+    );
 }
 
 #[test]

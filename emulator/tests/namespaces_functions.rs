@@ -25,8 +25,22 @@ fn the_seeded_namespace_and_private_function_are_listed() {
     assert_eq!(function["id"], emulator.field("function_id"));
     assert_eq!(function["privacy"], "private");
     assert_eq!(
-        function["domain_name"],
-        "demo-hello.functions.fnc.fr-par.scw.cloud"
+        function["status"], "ready",
+        "the seeded function is deployed"
+    );
+    let domain = function["domain_name"].as_str().unwrap();
+    let suffix = domain
+        .strip_prefix("demo")
+        .and_then(|d| d.strip_suffix("-hello.functions.fnc.fr-par.scw.cloud"))
+        .unwrap_or_else(|| panic!("{domain}"));
+    assert!(
+        suffix.len() == 8 && (suffix.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+        "{domain}: 8 random lower-case letters and digits after the namespace's name"
+    );
+    assert_eq!(
+        namespace["registry_endpoint"],
+        format!("rg.fr-par.scw.cloud/funcscwdemo{suffix}"),
+        "the registry carries the same suffix"
     );
     let got = emulator.api(
         "GET",
@@ -59,14 +73,16 @@ fn a_namespace_and_function_are_created_and_deleted() {
         Some(json!({ "namespace_id": ns, "name": "cart", "privacy": "private" })),
     );
     assert_eq!(function.body["status"], "created");
-    assert_eq!(
-        function.body["domain_name"],
-        "shop-cart.functions.fnc.fr-par.scw.cloud"
+    let domain = function.body["domain_name"].as_str().unwrap();
+    assert!(
+        domain.starts_with("shop") && domain.ends_with("-cart.functions.fnc.fr-par.scw.cloud"),
+        "{domain}"
     );
     let fid = function.body["id"].as_str().unwrap().to_owned();
     assert_eq!(
         emulator.api("GET", &format!("/functions/{fid}"), None).body["status"],
-        "ready"
+        "created",
+        "not deployed yet"
     );
     emulator.create_token(json!({ "function_id": fid }));
     emulator.create_token(json!({ "namespace_id": ns }));

@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::extract::{path_id, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, in_order, Answer};
-use crate::app::Shared;
+use super::{commit, date, random_text, Answer};
+use crate::app::{Rules, Shared};
 use crate::errors::{ApiError, Reason};
 use crate::model::{ApiKey, Application, Change, Policy, Rule, RuleTarget};
 use crate::state::State;
@@ -163,13 +163,11 @@ fn key_view(key: &ApiKey, secret: Option<Uuid>) -> Value {
 }
 
 /// `SCW` and 17 upper-case letters or digits, like Scaleway's access keys.
-fn new_access_key() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let random = [Uuid::new_v4().into_bytes(), Uuid::new_v4().into_bytes()].concat();
-    let tail: String = (random.iter().take(17))
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
-    format!("SCW{tail}")
+pub fn new_access_key() -> String {
+    format!(
+        "SCW{}",
+        random_text(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 17)
+    )
 }
 
 /// Lists `items` (already filtered) a page at a time under `field`.
@@ -182,9 +180,9 @@ fn page_of<'a, T: 'a>(
     view: impl Fn(&T) -> Value,
 ) -> Answer {
     let mut check = check;
-    let paging = Paging::read(query, &mut check);
+    let paging = Paging::read(query, &mut check, false);
     check.finish()?;
-    let (page, total) = paging.page(in_order(items, created_at, paging.descending));
+    let (page, total) = paging.page(paging.sort(items, created_at, |_| ""));
     let shown: Vec<Value> = page.into_iter().map(view).collect();
     Ok(Json(json!({ field: shown, "total_count": total })))
 }
@@ -414,7 +412,7 @@ pub async fn list_rules(Ctx(app): Ctx<Shared>, QueryMap(query): QueryMap) -> Ans
     if !query.contains_key("policy_id") {
         check.refuse("policy_id", Reason::Required, "policy_id is required");
     }
-    let paging = Paging::read(&query, &mut check);
+    let paging = Paging::read(&query, &mut check, false);
     check.finish()?;
     let state = app.store.read();
     let policy = policy_id
@@ -453,6 +451,13 @@ pub async fn create_api_key(Ctx(app): Ctx<Shared>, Body(body): Body<CreateApiKey
         let help = "expires_at must be in the future";
         check.refuse("expires_at", Reason::Constraint, help);
     }
+    organization_rules(
+        &app.rules,
+        &mut check,
+        body.expires_at.as_deref(),
+        expires_at,
+        now,
+    );
     let project = check.uuid("default_project_id", body.default_project_id.as_deref());
     check.finish()?;
     let Some(application_id) = application_id else {
@@ -474,6 +479,35 @@ pub async fn create_api_key(Ctx(app): Ctx<Shared>, Body(body): Body<CreateApiKey
         Ok((Change::ApiKey(key), answer))
     })
     .await
+}
+
+/// The organisation's security settings: an expiry may be required, and a validity capped.
+/// Without an expiry a key would live for ever, so a cap refuses it like the requirement does.
+fn organization_rules(
+    rules: &Rules,
+    check: &mut Checker,
+    given: Option<&str>,
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) {
+    if given.is_none() && (rules.require_key_expiry || rules.max_key_validity.is_some()) {
+        let help = "organization security settings require an expiration date for API keys";
+        check.refuse("expires_at", Reason::Constraint, help);
+    }
+    if let (Some(cap), Some(at)) = (rules.max_key_validity, expires_at) {
+        if at > now + cap {
+            let seconds = cap.whole_seconds();
+            let validity = match seconds {
+                s if s % 86_400 == 0 => format!("{} days", s / 86_400),
+                s if s % 3600 == 0 => format!("{} hours", s / 3600),
+                s => format!("{s} seconds"),
+            };
+            let help = format!(
+                "organization security settings limit the validity of API keys to {validity}"
+            );
+            check.refuse("expires_at", Reason::Constraint, help);
+        }
+    }
 }
 
 /// GET `/iam/v1alpha1/api-keys/{access_key}`

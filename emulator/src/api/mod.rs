@@ -1,6 +1,7 @@
 //! The Functions API v1beta1 (`/functions/v1beta1/regions/{region}/...`) and the IAM subset
 //! (`/iam/v1alpha1/...`), behind the emulator's own secret key.
 
+mod auth;
 mod extract;
 mod functions;
 mod iam;
@@ -8,25 +9,26 @@ mod namespaces;
 mod paging;
 mod tokens;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Request, State as Ctx};
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::get;
+use axum::middleware;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::Value;
-use subtle::ConstantTimeEq;
+use serde::Deserialize;
+use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use auth::presented_key;
 pub use functions::new_function;
+pub use iam::new_access_key;
 pub use namespaces::new_namespace;
+pub use tokens::sign;
 
 use crate::app::{App, Shared};
 use crate::errors::{ApiError, Reason};
-use crate::model::{Change, Function, Namespace, Phase, Region, Token};
+use crate::model::{Change, Function, Namespace, Phase, Region, Settings, Token};
 use crate::state::State;
 use extract::Checker;
 use paging::Paging;
@@ -37,7 +39,7 @@ const MAX_DESCRIPTION: usize = 1000;
 /// What an API handler answers.
 type Answer = Result<Json<Value>, ApiError>;
 
-/// The API routes, each requiring the secret key.
+/// The API routes, each requiring the secret key or an API key with the permission.
 pub fn router(app: Shared) -> Router<Shared> {
     let base = "/functions/v1beta1/regions/{region}";
     Router::new()
@@ -56,6 +58,10 @@ pub fn router(app: Shared) -> Router<Shared> {
         .route(
             &format!("{base}/functions/{{id}}"),
             get(functions::get).delete(functions::delete),
+        )
+        .route(
+            &format!("{base}/functions/{{id}}/deploy"),
+            post(functions::deploy),
         )
         .route(
             &format!("{base}/tokens"),
@@ -90,23 +96,10 @@ pub fn router(app: Shared) -> Router<Shared> {
             "/iam/v1alpha1/api-keys/{id}",
             get(iam::get_api_key).delete(iam::delete_api_key),
         )
-        .route_layer(middleware::from_fn_with_state(app, require_secret_key))
-}
-
-/// Refuses calls without the emulator's secret key in `X-Auth-Token`, as the real API does.
-async fn require_secret_key(Ctx(app): Ctx<Shared>, request: Request, next: Next) -> Response {
-    use axum::response::IntoResponse;
-    let given = (request.headers().get("x-auth-token"))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| Uuid::try_parse(v).ok());
-    let expected = app.store.read().identity.secret_key;
-    match given {
-        None => ApiError::Denied("invalid_argument").into_response(),
-        Some(key) if bool::from(key.as_bytes().ct_eq(expected.as_bytes())) => {
-            next.run(request).await
-        }
-        Some(_) => ApiError::Denied("not_found").into_response(),
-    }
+        .route_layer(middleware::from_fn_with_state(
+            app,
+            auth::require_permission,
+        ))
 }
 
 /// Makes a change on a blocking thread (it may wait for the disk).
@@ -127,20 +120,22 @@ trait Regional {
     /// What a call naming a record that is not there answers, e.g. `Token was not found`.
     const NOT_FOUND: ApiError;
     fn region(&self) -> Region;
-    fn created_at(&self) -> OffsetDateTime;
+    /// When its creation (or, for a function, its deployment) began; none: not yet.
+    fn started_at(&self) -> Option<OffsetDateTime>;
     fn deleted_at(&self) -> Option<OffsetDateTime>;
 }
 
-/// Implements [`Regional`] for a record with `region`, `created_at` and `deleted_at` fields.
+/// Implements [`Regional`] for a record with `region`, `deleted_at` and the named start field.
 macro_rules! regional {
-    ($record:ty, $not_found:literal) => {
+    ($record:ty, $not_found:literal, |$r:ident| $started_at:expr) => {
         impl Regional for $record {
             const NOT_FOUND: ApiError = ApiError::NotFound($not_found);
             fn region(&self) -> Region {
                 self.region
             }
-            fn created_at(&self) -> OffsetDateTime {
-                self.created_at
+            fn started_at(&self) -> Option<OffsetDateTime> {
+                let $r = self;
+                $started_at
             }
             fn deleted_at(&self) -> Option<OffsetDateTime> {
                 self.deleted_at
@@ -149,13 +144,13 @@ macro_rules! regional {
     };
 }
 
-regional!(Namespace, "Namespace was not found");
-regional!(Function, "Function was not found");
-regional!(Token, "Token was not found");
+regional!(Namespace, "Namespace was not found", |n| Some(n.created_at));
+regional!(Function, "Function was not found", |f| f.deployed_at);
+regional!(Token, "Token was not found", |t| Some(t.created_at));
 
 /// `record` with its phase (`settled`: see [`App::settled`]), unless it is gone.
 fn visible<T: Regional>(settled: OffsetDateTime, record: &T) -> Option<(&T, Phase)> {
-    match Phase::at(settled, record.created_at(), record.deleted_at()) {
+    match Phase::at(settled, record.started_at(), record.deleted_at()) {
         Phase::Gone => None,
         phase => Some((record, phase)),
     }
@@ -226,30 +221,106 @@ fn date(at: OffsetDateTime) -> String {
     (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
 }
 
-/// Records sorted by a date, oldest first unless `descending`.
-fn in_order<'a, T: 'a>(
-    records: impl Iterator<Item = &'a T>,
-    created_at: impl Fn(&T) -> OffsetDateTime,
-    descending: bool,
-) -> impl Iterator<Item = &'a T> {
-    let mut sorted: Vec<&T> = records.collect();
-    sorted.sort_by_key(|r| created_at(r));
-    if descending {
-        sorted.reverse();
-    }
-    sorted.into_iter()
+/// The `name` filter of namespace and function lists: the names containing it.
+fn name_matches(filter: Option<&str>, name: &str) -> bool {
+    filter.is_none_or(|f| name.contains(f))
 }
 
-/// A namespace or function name: 1 to 63 lower-case letters, digits or hyphens.
+/// A secret variable of a create body; only its name is kept.
+#[derive(Deserialize)]
+pub struct SecretVariable {
+    key: String,
+}
+
+/// What namespace and function bodies may set and their answers echo.
+#[derive(Deserialize)]
+pub struct SettingsBody {
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    environment_variables: Option<BTreeMap<String, String>>,
+    secret_environment_variables: Option<Vec<SecretVariable>>,
+}
+
+/// The settings of a create body, refusing a too long description or an empty variable name.
+fn settings(check: &mut Checker, body: SettingsBody) -> Settings {
+    let description = check.text("description", body.description, MAX_DESCRIPTION);
+    let environment_variables = body.environment_variables.unwrap_or_default();
+    let secret_names: Vec<String> = (body.secret_environment_variables.unwrap_or_default())
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
+    for (argument, names) in [
+        (
+            "environment_variables",
+            environment_variables.keys().collect::<Vec<_>>(),
+        ),
+        (
+            "secret_environment_variables",
+            secret_names.iter().collect(),
+        ),
+    ] {
+        if names.iter().any(|n| n.is_empty()) {
+            check.refuse(
+                argument,
+                Reason::Constraint,
+                "variable names must not be empty",
+            );
+        }
+    }
+    Settings {
+        description,
+        tags: body.tags.unwrap_or_default(),
+        environment_variables,
+        secret_names,
+    }
+}
+
+/// The echoed settings as the API shows them; secret variables by name, their values hashed
+/// away as the real API does.
+fn settings_fields(settings: &Settings) -> [(&'static str, Value); 4] {
+    let secrets: Vec<Value> = (settings.secret_names.iter())
+        .map(|key| json!({ "key": key, "hashed_value": "<hidden>" }))
+        .collect();
+    [
+        ("description", json!(settings.description)),
+        ("tags", json!(settings.tags)),
+        (
+            "environment_variables",
+            json!(settings.environment_variables),
+        ),
+        ("secret_environment_variables", json!(secrets)),
+    ]
+}
+
+/// What a namespace or function name must be.
+pub const NAME_RULE: &str = "1 to 63 lower-case letters, digits or hyphens";
+
+/// Whether a namespace or function name follows [`NAME_RULE`].
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && (name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A namespace or function name of a request body.
 fn name(check: &mut Checker, name: Option<String>) -> String {
     let name = name.unwrap_or_default();
     if name.is_empty() {
         check.refuse("name", Reason::Required, "name is required");
-    } else if name.len() > 63
-        || !(name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        let help = "name must be 1 to 63 lower-case letters, digits or hyphens";
-        check.refuse("name", Reason::Constraint, help);
+    } else if !is_valid_name(&name) {
+        check.refuse(
+            "name",
+            Reason::Constraint,
+            format!("name must be {NAME_RULE}"),
+        );
     }
     name
+}
+
+/// `n` random characters of `alphabet` (ids and suffixes that look like Scaleway's).
+fn random_text(alphabet: &[u8], n: usize) -> String {
+    let random = [Uuid::new_v4().into_bytes(), Uuid::new_v4().into_bytes()].concat();
+    (random.iter().take(n))
+        .map(|b| alphabet[usize::from(*b) % alphabet.len()] as char)
+        .collect()
 }

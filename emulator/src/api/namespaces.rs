@@ -3,17 +3,18 @@
 use axum::extract::State as Ctx;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, delete_live, find_visible, in_order, name, visible_page, Answer};
+use super::{commit, date, delete_live, find_visible, name, name_matches, random_text};
+use super::{settings, settings_fields, visible_page, Answer, SettingsBody};
 use crate::app::Shared;
 use crate::errors::ApiError;
 use crate::jwt::NamespaceKey;
-use crate::model::{Change, Namespace, Phase, Region};
+use crate::model::{Change, Namespace, Phase, Region, Settings};
 use crate::state::Identity;
 
 /// A new namespace with a fresh signing key (slow: generates an RSA key).
@@ -22,7 +23,7 @@ pub fn new_namespace(
     region: Region,
     name: String,
     project_id: Option<Uuid>,
-    description: String,
+    settings: Settings,
     bits: usize,
 ) -> Result<Namespace, String> {
     let (private_key, _) = NamespaceKey::generate(bits)?;
@@ -32,40 +33,67 @@ pub fn new_namespace(
         region,
         project_id: project_id.unwrap_or(identity.project_id),
         organization_id: identity.organization_id,
-        description,
+        settings,
+        suffix: random_text(b"abcdefghijklmnopqrstuvwxyz0123456789", 8),
+        registry_namespace_id: Uuid::new_v4(),
         created_at: OffsetDateTime::now_utc(),
         deleted_at: None,
         private_key,
     })
 }
 
+/// The namespace's name without its non-alphanumeric characters, then its random suffix: the
+/// start of its functions' domains and the end of its registry's name.
+pub fn slug(namespace: &Namespace) -> String {
+    let name = namespace.name.chars().filter(char::is_ascii_alphanumeric);
+    name.chain(namespace.suffix.chars()).collect()
+}
+
 fn view(namespace: &Namespace, phase: Phase) -> Value {
     let status = match phase {
-        Phase::Creating => "pending",
+        Phase::Waiting | Phase::Creating => "pending",
         Phase::Ready => "ready",
         Phase::Deleting | Phase::Gone => "deleting",
     };
-    json!({
-        "id": namespace.id,
-        "name": namespace.name,
-        "environment_variables": {},
-        "organization_id": namespace.organization_id,
-        "project_id": namespace.project_id,
-        "status": status,
-        "registry_namespace_id": "",
-        "error_message": null,
-        "registry_endpoint": "",
-        "description": namespace.description,
-        "secret_environment_variables": [],
-        "region": namespace.region.as_str(),
-        "tags": [],
-        "created_at": date(namespace.created_at),
-        "updated_at": date(namespace.deleted_at.unwrap_or(namespace.created_at)),
-        "vpc_integration_activated": false,
-    })
+    // The container registry exists once the namespace is ready.
+    let (registry_endpoint, registry_namespace_id) = match phase {
+        Phase::Ready | Phase::Deleting => (
+            format!(
+                "rg.{}.scw.cloud/funcscw{}",
+                namespace.region.as_str(),
+                slug(namespace)
+            ),
+            namespace.registry_namespace_id.to_string(),
+        ),
+        _ => (String::new(), String::new()),
+    };
+    let mut fields = Map::new();
+    for (name, value) in [
+        ("created_at", json!(date(namespace.created_at))),
+        ("error_message", Value::Null),
+        ("id", json!(namespace.id)),
+        ("name", json!(namespace.name)),
+        ("organization_id", json!(namespace.organization_id)),
+        ("project_id", json!(namespace.project_id)),
+        ("region", json!(namespace.region.as_str())),
+        ("registry_endpoint", json!(registry_endpoint)),
+        ("registry_namespace_id", json!(registry_namespace_id)),
+        ("status", json!(status)),
+        (
+            "updated_at",
+            json!(date(namespace.deleted_at.unwrap_or(namespace.created_at))),
+        ),
+        ("vpc_integration_activated", json!(false)),
+    ]
+    .into_iter()
+    .chain(settings_fields(&namespace.settings))
+    {
+        fields.insert(name.into(), value);
+    }
+    Value::Object(fields)
 }
 
-/// GET `.../namespaces`
+/// GET `.../namespaces` (`project_id`, `organization_id`, `name`)
 pub async fn list(
     Ctx(app): Ctx<Shared>,
     PathArgs(region_name): PathArgs<String>,
@@ -73,17 +101,19 @@ pub async fn list(
 ) -> Answer {
     let region = region(&region_name)?;
     let mut check = Checker::default();
-    let paging = Paging::read(&query, &mut check);
-    let project = check.uuid("project_id", query.get("project_id").map(String::as_str));
+    let paging = Paging::read(&query, &mut check, true);
+    let get = |name: &str| query.get(name).map(String::as_str);
+    let project = check.uuid("project_id", get("project_id"));
+    let organization = check.uuid("organization_id", get("organization_id"));
+    let name = get("name");
     check.finish()?;
     let state = app.store.read();
-    let found = in_order(
-        state.namespaces.values(),
-        |n| n.created_at,
-        paging.descending,
-    )
-    .filter(|n| project.is_none_or(|p| n.project_id == p));
-    visible_page(&app, paging, "namespaces", found, region, view)
+    let found = (state.namespaces.values())
+        .filter(|n| project.is_none_or(|p| n.project_id == p))
+        .filter(|n| organization.is_none_or(|o| n.organization_id == o))
+        .filter(|n| name_matches(name, &n.name));
+    let sorted = paging.sort(found, |n| n.created_at, |n| &n.name);
+    visible_page(&app, paging, "namespaces", sorted, region, view)
 }
 
 /// GET `.../namespaces/{namespace_id}`
@@ -103,7 +133,8 @@ pub async fn get(
 pub struct CreateNamespace {
     name: Option<String>,
     project_id: Option<String>,
-    description: Option<String>,
+    #[serde(flatten)]
+    settings: SettingsBody,
 }
 
 /// POST `.../namespaces`
@@ -116,12 +147,12 @@ pub async fn create(
     let mut check = Checker::default();
     let name = name(&mut check, body.name);
     let project_id = check.uuid("project_id", body.project_id.as_deref());
-    let description = check.text("description", body.description, super::MAX_DESCRIPTION);
+    let settings = settings(&mut check, body.settings);
     check.finish()?;
     let identity = app.store.read().identity;
     let bits = app.rsa_bits;
     let namespace = tokio::task::spawn_blocking(move || {
-        new_namespace(&identity, region, name, project_id, description, bits)
+        new_namespace(&identity, region, name, project_id, settings, bits)
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?

@@ -11,12 +11,13 @@ use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
 use super::paging::Paging;
-use super::{commit, date, delete_live, find_live, find_visible, visible_page, Answer, Regional};
+use super::{commit, date, delete_live, find_live, find_visible, visible, Answer, Regional};
 use crate::app::Shared;
+use crate::args::LegacyTokenCreation;
 use crate::errors::{ApiError, Reason};
 use crate::jwt::{Claims, NamespaceKey};
 use crate::model::{Change, Namespace, Phase, Region, Scope, Token};
-use crate::state::State;
+use crate::state::{State, TokenGroup};
 
 /// What only the creation answer shows.
 struct Secret<'a> {
@@ -26,7 +27,7 @@ struct Secret<'a> {
 
 fn view(token: &Token, phase: Phase, secret: Option<Secret>) -> Value {
     let status = match phase {
-        Phase::Creating => "creating",
+        Phase::Waiting | Phase::Creating => "creating",
         Phase::Ready => "ready",
         Phase::Deleting | Phase::Gone => "deleting",
     };
@@ -69,6 +70,17 @@ fn signer(state: &State, region: Region, scope: Scope) -> Result<Arc<NamespaceKe
     state.key(namespace.id).cloned().ok_or(Namespace::NOT_FOUND)
 }
 
+/// The JWT of a token: the same every time, as RS256 signatures are deterministic.
+pub fn sign(key: &NamespaceKey, token: &Token) -> Result<String, String> {
+    let claims = Claims::new(
+        token.id,
+        token.scope,
+        token.created_at.unix_timestamp(),
+        token.expires_at.map(OffsetDateTime::unix_timestamp),
+    );
+    key.sign(&claims)
+}
+
 /// POST `.../tokens`
 pub async fn create(
     Ctx(app): Ctx<Shared>,
@@ -76,6 +88,9 @@ pub async fn create(
     Body(body): Body<CreateToken>,
 ) -> Answer {
     let region = region(&region_name)?;
+    if app.rules.legacy_token_creation == LegacyTokenCreation::Refuse {
+        return Err(ApiError::TokenCreationRefused);
+    }
     let now = OffsetDateTime::now_utc();
     let mut check = Checker::default();
     let function = check.uuid("function_id", body.function_id.as_deref());
@@ -118,13 +133,7 @@ pub async fn create(
         created_at: now,
         deleted_at: None,
     };
-    let claims = Claims::new(
-        token.id,
-        scope,
-        now.unix_timestamp(),
-        expires_at.map(OffsetDateTime::unix_timestamp),
-    );
-    let jwt = key.sign(&claims).map_err(ApiError::Internal)?;
+    let jwt = sign(&key, &token).map_err(ApiError::Internal)?;
     let secret = Secret {
         jwt: &jwt,
         public_key: &key.public_pem,
@@ -158,16 +167,38 @@ pub async fn list(
 ) -> Answer {
     let region = region(&region_name)?;
     let mut check = Checker::default();
-    let paging = Paging::read(&query, &mut check);
+    let paging = Paging::read(&query, &mut check, false);
     let get = |name: &str| query.get(name).map(String::as_str);
     let function = check.uuid("function_id", get("function_id"));
     let namespace = check.uuid("namespace_id", get("namespace_id"));
     check.finish()?;
+    // Each filter is a group of its own (a function token is never a namespace token), so a
+    // page reads only its own tokens, whatever the number of others.
+    let group = match (function, namespace) {
+        (Some(_), Some(_)) => None,
+        (Some(f), None) => Some(TokenGroup::Scope(Scope::Function(f))),
+        (None, Some(n)) => Some(TokenGroup::Scope(Scope::Namespace(n))),
+        (None, None) => Some(TokenGroup::Region(region)),
+    };
+    let settled = app.settled();
     let state = app.store.read();
-    let found = (state.tokens_in_order(paging.descending))
-        .filter(|t| function.is_none_or(|f| t.scope == Scope::Function(f)))
-        .filter(|t| namespace.is_none_or(|n| t.scope == Scope::Namespace(n)));
-    visible_page(&app, paging, "tokens", found, region, hidden)
+    // The tokens of a scope all belong to the region of their function or namespace.
+    let in_region = |group: &TokenGroup| {
+        (state.tokens_of(*group, false).next()).is_none_or(|t| t.region == region)
+    };
+    let (shown, total) = match group.filter(in_region) {
+        Some(group) => {
+            let found = (state.tokens_of(group, paging.order.descending()))
+                .filter_map(|t| visible(settled, t));
+            let shown = paging.page_of_known(found);
+            (shown, state.visible_tokens(group, settled))
+        }
+        None => (Vec::new(), 0),
+    };
+    let shown: Vec<Value> = (shown.into_iter())
+        .map(|(t, phase)| hidden(t, phase))
+        .collect();
+    Ok(Json(json!({ "tokens": shown, "total_count": total })))
 }
 
 /// DELETE `.../tokens/{token_id}`

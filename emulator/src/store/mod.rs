@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::errors::ApiError;
-use crate::model::Change;
+use crate::model::{Change, Snapshot};
 use crate::state::{Identity, State};
 use journal::Journal;
 
@@ -77,6 +77,19 @@ impl Store {
         }
         self.write().apply(change).map_err(ApiError::Internal)?;
         Ok(answer)
+    }
+
+    /// Replaces every record with those of `snapshot` (also on disk, with `--state`).
+    pub fn reset(&self, snapshot: Snapshot) -> Result<(), String> {
+        let mut journal = self.writer();
+        let state = State::from_snapshot(snapshot)?;
+        if let Some(journal) = journal.as_mut() {
+            journal
+                .compact(&state.snapshot())
+                .map_err(|e| format!("cannot write the state file: {e}"))?;
+        }
+        *self.write() = state;
+        Ok(())
     }
 
     /// Forgets records deleted at or before `until`.

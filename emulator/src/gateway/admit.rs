@@ -1,0 +1,70 @@
+//! The gateway's decision: does this credential open this private function, and if not, why.
+
+use axum::http::HeaderMap;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::Target;
+use crate::app::App;
+use crate::jwt::application_claim;
+use crate::model::Scope;
+use crate::refusal::Reason;
+
+/// Permission sets that open a project's private functions to an IAM application.
+const FUNCTION_ACCESS: [&str; 2] = ["FunctionsPrivateAccess", "FunctionsFullAccess"];
+
+/// Lets a call through to a private function with a valid token for it, or with the secret key
+/// of an IAM API key allowed to call the functions of its project.
+pub fn check(app: &App, target: &Target, headers: &HeaderMap) -> Result<(), Reason> {
+    let credential = (headers.get("x-auth-token"))
+        .ok_or(Reason::Missing)?
+        .to_str()
+        .map_err(|_| Reason::Malformed)?;
+    if let Ok(secret) = Uuid::try_parse(credential) {
+        return api_key(app, secret, target);
+    }
+    // Signature, algorithm, audience, issuer and `exp` are checked without any lock held.
+    let claims = target.key.verify(credential)?;
+    let token_id = Uuid::try_parse(&claims.jti).map_err(|_| Reason::Malformed)?;
+    let state = app.store.read();
+    let token = (state.tokens.get(&token_id))
+        .filter(|t| t.deleted_at.is_none())
+        .ok_or(Reason::Revoked)?;
+    if token
+        .expires_at
+        .is_some_and(|at| OffsetDateTime::now_utc() >= at)
+    {
+        return Err(Reason::Expired);
+    }
+    let opens = match token.scope {
+        Scope::Function(id) => id == target.function_id,
+        Scope::Namespace(id) => id == target.namespace_id,
+    };
+    if opens && claims.application_claim == application_claim(token.scope) {
+        Ok(())
+    } else {
+        Err(Reason::OtherScope)
+    }
+}
+
+/// An IAM secret key opens the function when it is live and its application holds a policy
+/// granting function access on the namespace's project (or its whole organization).
+fn api_key(app: &App, secret: Uuid, target: &Target) -> Result<(), Reason> {
+    let state = app.store.read();
+    let key = state.api_key_by_secret(secret).ok_or(Reason::Revoked)?;
+    if key
+        .expires_at
+        .is_some_and(|at| OffsetDateTime::now_utc() >= at)
+    {
+        return Err(Reason::Expired);
+    }
+    if state.grants(
+        key.application_id,
+        &FUNCTION_ACCESS,
+        Some(target.project_id),
+    ) {
+        Ok(())
+    } else {
+        Err(Reason::NoPolicy)
+    }
+}

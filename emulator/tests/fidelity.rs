@@ -1,0 +1,309 @@
+//! Namespaces and functions answer like the July 2026 recording: every field with its JSON type,
+//! every list filter and order, what they were created with, and the deploy lifecycle.
+
+mod common;
+
+use common::Emulator;
+use serde_json::{json, Value};
+
+fn created(emulator: &Emulator, path: &str, body: Value) -> Value {
+    let answer = emulator.api("POST", path, Some(body));
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    answer.body
+}
+
+fn names(answer: &common::Answer, field: &str) -> Vec<String> {
+    (answer.body[field].as_array().unwrap().iter())
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The JSON type of each field, `null` included, as in the recording.
+fn shape(object: &Value) -> Vec<(String, &'static str)> {
+    let mut fields: Vec<(String, &'static str)> = (object.as_object().unwrap().iter())
+        .map(|(name, value)| {
+            let kind = match value {
+                Value::Null => "null",
+                Value::Bool(_) => "bool",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Array(_) => "array",
+                Value::Object(_) => "object",
+            };
+            (name.clone(), kind)
+        })
+        .collect();
+    fields.sort();
+    fields
+}
+
+fn fields(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+    let mut fields: Vec<(String, &'static str)> =
+        list.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+    fields.sort();
+    fields
+}
+
+#[test]
+fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
+    let emulator = Emulator::start(&["--token-delay-ms", "1500"]);
+    let namespace = created(
+        &emulator,
+        "/namespaces",
+        json!({ "name": "testfunctiontokens" }),
+    );
+    let recorded_namespace = fields(&[
+        ("created_at", "string"),
+        ("description", "string"),
+        ("environment_variables", "object"),
+        ("error_message", "null"),
+        ("id", "string"),
+        ("name", "string"),
+        ("organization_id", "string"),
+        ("project_id", "string"),
+        ("region", "string"),
+        ("registry_endpoint", "string"),
+        ("registry_namespace_id", "string"),
+        ("secret_environment_variables", "array"),
+        ("status", "string"),
+        ("tags", "array"),
+        ("updated_at", "string"),
+        ("vpc_integration_activated", "bool"),
+    ]);
+    assert_eq!(shape(&namespace), recorded_namespace);
+    assert_eq!(
+        (
+            &namespace["status"],
+            &namespace["registry_endpoint"],
+            &namespace["registry_namespace_id"]
+        ),
+        (&json!("pending"), &json!(""), &json!("")),
+        "no registry while pending"
+    );
+    let ns = namespace["id"].as_str().unwrap();
+    let function = created(
+        &emulator,
+        "/functions",
+        json!({ "namespace_id": ns, "name": "tf-func-great-saha", "runtime": "node26" }),
+    );
+    let recorded_function = fields(&[
+        ("build_message", "null"),
+        ("cpu_limit", "number"),
+        ("created_at", "string"),
+        ("description", "string"),
+        ("domain_name", "string"),
+        ("environment_variables", "object"),
+        ("error_message", "null"),
+        ("handler", "string"),
+        ("http_option", "string"),
+        ("id", "string"),
+        ("max_scale", "number"),
+        ("memory_limit", "number"),
+        ("min_scale", "number"),
+        ("name", "string"),
+        ("namespace_id", "string"),
+        ("privacy", "string"),
+        ("private_network_id", "null"),
+        ("ready_at", "null"),
+        ("region", "string"),
+        ("runtime", "string"),
+        ("runtime_message", "string"),
+        ("sandbox", "string"),
+        ("secret_environment_variables", "array"),
+        ("status", "string"),
+        ("tags", "array"),
+        ("timeout", "string"),
+        ("updated_at", "string"),
+    ]);
+    assert_eq!(shape(&function), recorded_function);
+    let domain = function["domain_name"].as_str().unwrap();
+    let suffix = (domain.strip_prefix("testfunctiontokens"))
+        .and_then(|d| d.strip_suffix("-tf-func-great-saha.functions.fnc.fr-par.scw.cloud"))
+        .unwrap_or_else(|| panic!("{domain}"));
+    assert_eq!(suffix.len(), 8, "{domain}");
+
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let ready = emulator.api("GET", &format!("/namespaces/{ns}"), None).body;
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(
+        ready["registry_endpoint"],
+        format!("rg.fr-par.scw.cloud/funcscwtestfunctiontokens{suffix}")
+    );
+    assert!(uuid::Uuid::try_parse(ready["registry_namespace_id"].as_str().unwrap()).is_ok());
+    assert_eq!(shape(&ready), recorded_namespace);
+}
+
+#[test]
+fn a_function_stays_created_until_deployed_then_is_pending_then_ready() {
+    let emulator = Emulator::start(&["--token-delay-ms", "1000"]);
+    let ns = emulator.field("namespace_id");
+    let function = created(
+        &emulator,
+        "/functions",
+        json!({ "namespace_id": ns, "name": "later" }),
+    );
+    let id = function["id"].as_str().unwrap();
+    let status = || emulator.api("GET", &format!("/functions/{id}"), None).body;
+    assert_eq!(function["status"], "created");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(status()["status"], "created", "no deploy, no progress");
+    let deployed = emulator.api("POST", &format!("/functions/{id}/deploy"), Some(json!({})));
+    assert_eq!(
+        (deployed.status, &deployed.body["status"]),
+        (200, &json!("pending"))
+    );
+    assert_eq!(status()["status"], "pending");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let ready = status();
+    assert_eq!(ready["status"], "ready");
+    assert!(ready["ready_at"].is_string());
+    let unknown = emulator.api(
+        "POST",
+        &format!("/functions/{}/deploy", uuid::Uuid::new_v4()),
+        None,
+    );
+    assert_eq!(
+        (unknown.status, unknown.body),
+        (404, json!({ "message": "Function was not found" }))
+    );
+}
+
+#[test]
+fn objects_echo_tags_variables_secret_names_and_description() {
+    let emulator = Emulator::start(&[]);
+    let settings = json!({
+        "description": "the shop",
+        "tags": ["team:web", "env:test"],
+        "environment_variables": { "MODE": "test", "LEVEL": "3" },
+        "secret_environment_variables": [{ "key": "API_TOKEN", "value": "s3cr3t" }],
+    });
+    let mut body = settings.clone();
+    body["name"] = json!("shop");
+    let namespace = created(&emulator, "/namespaces", body);
+    let mut body = settings.clone();
+    body["name"] = json!("cart");
+    body["namespace_id"] = namespace["id"].clone();
+    let function = created(&emulator, "/functions", body);
+    for (object, path) in [
+        (
+            namespace.clone(),
+            format!("/namespaces/{}", namespace["id"].as_str().unwrap()),
+        ),
+        (
+            function.clone(),
+            format!("/functions/{}", function["id"].as_str().unwrap()),
+        ),
+    ] {
+        let read = emulator.api("GET", &path, None).body;
+        for answer in [object, read] {
+            assert_eq!(answer["description"], "the shop");
+            assert_eq!(answer["tags"], json!(["team:web", "env:test"]));
+            assert_eq!(
+                answer["environment_variables"],
+                json!({ "MODE": "test", "LEVEL": "3" })
+            );
+            let secrets = answer["secret_environment_variables"].as_array().unwrap();
+            assert_eq!(secrets.len(), 1);
+            assert_eq!(secrets[0]["key"], "API_TOKEN");
+            assert!(
+                !answer.to_string().contains("s3cr3t"),
+                "a secret value is never shown"
+            );
+        }
+    }
+}
+
+#[test]
+fn lists_apply_every_filter_and_order() {
+    let emulator = Emulator::start(&[]);
+    let project = emulator.field("project_id");
+    let other_project = uuid::Uuid::new_v4().to_string();
+    for (name, project) in [
+        ("beta", &project),
+        ("alpha", &other_project),
+        ("gamma-beta", &project),
+    ] {
+        created(
+            &emulator,
+            "/namespaces",
+            json!({ "name": name, "project_id": project }),
+        );
+    }
+    let list = |query: &str| emulator.api("GET", &format!("/namespaces?{query}"), None);
+    assert_eq!(
+        names(&list("order_by=name_asc"), "namespaces"),
+        ["alpha", "beta", "demo", "gamma-beta"]
+    );
+    assert_eq!(
+        names(&list("order_by=name_desc"), "namespaces"),
+        ["gamma-beta", "demo", "beta", "alpha"]
+    );
+    assert_eq!(
+        names(&list("order_by=created_at_desc"), "namespaces"),
+        ["gamma-beta", "alpha", "beta", "demo"]
+    );
+    assert_eq!(
+        names(&list("name=beta"), "namespaces"),
+        ["beta", "gamma-beta"]
+    );
+    assert_eq!(
+        names(&list(&format!("project_id={other_project}")), "namespaces"),
+        ["alpha"]
+    );
+    let organization = list("").body["namespaces"][0]["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        list(&format!("organization_id={organization}")).body["total_count"],
+        4
+    );
+    assert_eq!(
+        list(&format!("organization_id={}", uuid::Uuid::new_v4())).body["total_count"],
+        0
+    );
+    assert_eq!(
+        list("name=beta&page_size=1&page=2&order_by=name_desc").body["namespaces"][0]["name"],
+        "beta"
+    );
+
+    let alpha = list("name=alpha").body["namespaces"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let demo = emulator.field("namespace_id");
+    for (namespace, name) in [(&demo, "zeta"), (&alpha, "eta"), (&demo, "theta")] {
+        created(
+            &emulator,
+            "/functions",
+            json!({ "namespace_id": namespace, "name": name }),
+        );
+    }
+    let list = |query: &str| emulator.api("GET", &format!("/functions?{query}"), None);
+    assert_eq!(
+        names(&list("order_by=name_asc"), "functions"),
+        ["eta", "hello", "theta", "zeta"]
+    );
+    assert_eq!(
+        names(&list("order_by=name_desc&name=eta"), "functions"),
+        ["zeta", "theta", "eta"]
+    );
+    assert_eq!(
+        names(
+            &list(&format!("namespace_id={demo}&order_by=created_at_desc")),
+            "functions"
+        ),
+        ["theta", "zeta", "hello"]
+    );
+    assert_eq!(
+        names(&list(&format!("project_id={other_project}")), "functions"),
+        ["eta"]
+    );
+    assert_eq!(
+        list(&format!("organization_id={organization}")).body["total_count"],
+        4
+    );
+
+    let refused = emulator.api("GET", "/tokens?order_by=name_asc", None);
+    assert_eq!(refused.status, 400, "tokens have no name to sort by");
+}
