@@ -135,10 +135,41 @@ export interface FunctionAccessKey {
   expiresAt?: Date;
 }
 
+/** Which keys `listFunctionAccessKeys` lists: one project's, or every project's of an organization. */
+export type ListFunctionAccessKeysOptions = (
+  | { projectId: string; organizationId?: string }
+  | { organizationId: string; projectId?: string }
+) & CallOptions;
+
+/** A key as `listFunctionAccessKeys` lists it: no secret (IAM shows it only at creation). */
+export interface ListedFunctionAccessKey {
+  accessKey: string;
+  applicationId: string;
+  /** The project whose private functions it calls. */
+  projectId?: string;
+  description?: string;
+  createdAt?: Date;
+  /** Absent when the key never expires; in the past for an expired key. */
+  expiresAt?: Date;
+}
+
+export interface RotateFunctionAccessKeyOptions extends CallOptions {
+  /** Date or RFC 3339 string in the future; absent: the new key never expires. */
+  expiresAt?: Date | string;
+  /** Delete the old key once the new one exists. Default false: callers switch over first. */
+  deleteOld?: boolean;
+}
+
 /** Manages Serverless Functions tokens with an IAM secret key. Every method rejects with a `ScwError` subclass. */
 export class FunctionsClient {
   /** @throws {ValidationError} when an option is missing or malformed. */
   constructor(options: FunctionsClientOptions);
+  /**
+   * @deprecated Scaleway is retiring JWT function tokens: creating them is disabled during 2026
+   * (reading, listing, deleting and calling with existing tokens keep working). Call private
+   * functions with an IAM API key instead: `createFunctionAccessKey`. A refused creation rejects
+   * with the API's error (a `ScwError` with its `type` and message).
+   */
   createToken(options: CreateTokenOptions): Promise<Token>;
   /** `id` is a UUID or a regional id `fr-par/<uuid>`. */
   getToken(id: string, options?: CallOptions): Promise<Token>;
@@ -153,6 +184,10 @@ export class FunctionsClient {
   getFunction(id: string, options?: CallOptions): Promise<Function>;
   /** Application + policy + API key in one call; what was made is deleted again if a later step fails. */
   createFunctionAccessKey(options: CreateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
+  /** The keys `createFunctionAccessKey` made, expired ones included (never their secret). */
+  listFunctionAccessKeys(options: ListFunctionAccessKeysOptions): Promise<ListedFunctionAccessKey[]>;
+  /** A new key for the same application (same project and description); the old one is deleted only with `deleteOld`. */
+  rotateFunctionAccessKey(accessKey: string, options?: RotateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
   /** Deletes the key, then its application's policies and the application. */
   deleteFunctionAccessKey(accessKey: string, options?: CallOptions): Promise<void>;
   free(): void;

@@ -69,6 +69,18 @@ export function accessKey(k, policyId) {
   return pick(k, ["expires_at"], o);
 }
 
+/** The keys of listFunctionAccessKeys (never a secret), or undefined when one has no access key. */
+export function listedKeys(list) {
+  const out = [];
+  for (const k of list) {
+    if (!text(k?.access_key)) return;
+    const o = pick(k, ["access_key", "application_id"]);
+    if (text(k.default_project_id)) o.projectId = k.default_project_id;
+    out.push(pick(k, ["description", "created_at", "expires_at"], o));
+  }
+  return out;
+}
+
 /** decodeToken's answer: the claims and, when they have `exp`, the expiry. */
 export function decoded(claims) {
   const o = {};

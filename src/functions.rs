@@ -141,7 +141,7 @@ impl<T: Transport> Client<'_, T> {
 
     /// ListTokens, every page.
     pub async fn list_all_tokens(&self, filter: &TokenFilter) -> Result<Vec<T::Json>, Error> {
-        self.every_page("tokens", |page| {
+        self.every_page("tokens", &|page| {
             self.token_list_url(filter, Some(page), Some(ALL_PAGE_SIZE))
         })
         .await
@@ -166,7 +166,7 @@ impl<T: Transport> Client<'_, T> {
         collection: &'static str,
         namespace_id: Option<&str>,
     ) -> Result<Vec<T::Json>, Error> {
-        self.every_page(collection, |page| {
+        self.every_page(collection, &|page| {
             Ok(self
                 .functions_url(self.region(), collection)
                 .query("namespace_id", namespace_id)
@@ -180,7 +180,7 @@ impl<T: Transport> Client<'_, T> {
     pub(crate) async fn every_page(
         &self,
         key: &str,
-        url_of: impl Fn(u32) -> Result<Url, Error>,
+        url_of: &dyn Fn(u32) -> Result<Url, Error>,
     ) -> Result<Vec<T::Json>, Error> {
         let mut items = Vec::new();
         for page in 1..=MAX_PAGES {

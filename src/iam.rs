@@ -10,6 +10,8 @@ use crate::wire::{Body, CreateApiKey, CreateApplication, CreatePolicy, Json, Rul
 
 /// The permission set that lets an IAM application call a project's private functions.
 const FUNCTION_ACCESS: &str = "FunctionsPrivateAccess";
+/// How [`Client::create_function_access_key`] names its applications: this, then the project id.
+const APPLICATION_PREFIX: &str = "functions-";
 
 /// A key made by [`Client::create_function_access_key`]: CreateAPIKey's answer (the only one
 /// that shows the secret) and the id of the policy made for it.
@@ -35,7 +37,7 @@ impl<T: Transport> Client<'_, T> {
             Some(o) => String::from(validate::plain_uuid(o, "organizationId")?),
             None => self.organization_of(project).await?,
         };
-        let name = ["functions-", project].concat();
+        let name = [APPLICATION_PREFIX, project].concat();
         let application = Body::Application(CreateApplication {
             name: &name,
             organization_id: &organization,
@@ -61,8 +63,28 @@ impl<T: Transport> Client<'_, T> {
             Ok(id) => id,
             Err(e) => return Err(self.undo(&[("applications", &application_id)], e).await),
         };
+        match self
+            .new_key(&application_id, project, description, expires_at)
+            .await
+        {
+            Ok(key) => Ok(AccessKey { key, policy_id }),
+            Err(e) => {
+                let made = [("policies", &policy_id), ("applications", &application_id)];
+                Err(self.undo(&made, e).await)
+            }
+        }
+    }
+
+    /// CreateAPIKey for an application; the answer must show the secret.
+    async fn new_key(
+        &self,
+        application_id: &str,
+        project: &str,
+        description: Option<&str>,
+        expires_at: Option<&str>,
+    ) -> Result<T::Json, Error> {
         let key = Body::ApiKey(CreateApiKey {
-            application_id: &application_id,
+            application_id,
             description,
             expires_at,
             default_project_id: project,
@@ -71,17 +93,125 @@ impl<T: Transport> Client<'_, T> {
             (j.str("access_key").is_some() && j.str("secret_key").is_some_and(|s| !s.is_empty()))
                 .then(|| j.clone())
         };
-        match self
-            .post("api-keys", &key)
-            .await
-            .and_then(|j| read(&j, shown))
-        {
-            Ok(key) => Ok(AccessKey { key, policy_id }),
-            Err(e) => {
-                let made = [("policies", &policy_id), ("applications", &application_id)];
-                Err(self.undo(&made, e).await)
+        read(&self.post("api-keys", &key).await?, shown)
+    }
+
+    /// The keys of every application made by [`Client::create_function_access_key`] in the
+    /// organization (of `project_id`'s namespaces unless given), or for one project only.
+    /// Expired keys are listed too: IAM keeps them until they are deleted.
+    pub async fn list_function_access_keys(
+        &self,
+        project_id: Option<&str>,
+        organization_id: Option<&str>,
+    ) -> Result<Vec<T::Json>, Error> {
+        let project = project_id
+            .map(|p| validate::plain_uuid(p, "projectId"))
+            .transpose()?;
+        let organization = match (organization_id, project) {
+            (Some(o), _) => String::from(validate::plain_uuid(o, "organizationId")?),
+            (None, Some(p)) => self.organization_of(p).await?,
+            (None, None) => {
+                return Err(Error::Validation {
+                    field: "projectId",
+                    reason: "or organizationId is required",
+                })
+            }
+        };
+        let name = [APPLICATION_PREFIX, project.unwrap_or_default()].concat();
+        let applications = self
+            .every_page("applications", &|page| {
+                Ok(self
+                    .iam_url("applications")
+                    .query("organization_id", Some(&organization))
+                    .query("name", Some(&name))
+                    .query("page", Some(itoa::Buffer::new().format(page)))
+                    .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
+            })
+            .await?;
+        let mut keys = Vec::new();
+        for application in &applications {
+            let made_here = application.str("name").is_some_and(|n| {
+                n.strip_prefix(APPLICATION_PREFIX)
+                    .is_some_and(|p| validate::is_uuid(p) && project.is_none_or(|q| p == q))
+            });
+            if made_here {
+                let id = read(application, |j| j.str("id"))?;
+                keys.extend(self.keys_of(&id).await?);
             }
         }
+        Ok(keys)
+    }
+
+    /// Every API key of an application.
+    async fn keys_of(&self, application_id: &str) -> Result<Vec<T::Json>, Error> {
+        self.every_page("api_keys", &|page| {
+            Ok(self
+                .iam_url("api-keys")
+                .query("application_id", Some(application_id))
+                .query("page", Some(itoa::Buffer::new().format(page)))
+                .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
+        })
+        .await
+    }
+
+    /// Makes a new key for the application of `access_key`, with the same project and
+    /// description; the old key is deleted only when `delete_old` is set, once the new one exists.
+    pub async fn rotate_function_access_key(
+        &self,
+        access_key: &str,
+        expires_at: Option<&str>,
+        delete_old: bool,
+    ) -> Result<AccessKey<T::Json>, Error> {
+        let old = self.key(access_key).await?;
+        let application_id = read(&old, |j| j.str("application_id"))?;
+        let project = read(&old, |j| j.str("default_project_id"))?;
+        let description = old.str("description").filter(|d| !d.is_empty());
+        let policy_id = (self.policies_of(&application_id).await?.into_iter().next())
+            .ok_or_else(crate::error::unexpected)?;
+        let key = self
+            .new_key(
+                &application_id,
+                &project,
+                description.as_deref(),
+                expires_at,
+            )
+            .await?;
+        if delete_old {
+            self.remove("api-keys", access_key).await?;
+        }
+        Ok(AccessKey { key, policy_id })
+    }
+
+    /// GetAPIKey of a checked access key.
+    async fn key(&self, access_key: &str) -> Result<T::Json, Error> {
+        let access_key = validate::access_key(access_key, "accessKey")?;
+        let url = self.iam_url("api-keys").segment(access_key)?.build();
+        let subject = Subject {
+            resource: "api_key",
+            id: access_key,
+        };
+        self.call(get(&url), Some(subject)).await
+    }
+
+    /// The ids of an application's policies (ListPolicies is filtered within its organization).
+    async fn policies_of(&self, application_id: &str) -> Result<Vec<String>, Error> {
+        let url = self
+            .iam_url("applications")
+            .segment(application_id)?
+            .build();
+        let application = self.call(get(&url), None).await?;
+        let organization = read(&application, |j| j.str("organization_id"))?;
+        let policies = self
+            .every_page("policies", &|page| {
+                Ok(self
+                    .iam_url("policies")
+                    .query("application_ids", Some(application_id))
+                    .query("organization_id", Some(&organization))
+                    .query("page", Some(itoa::Buffer::new().format(page)))
+                    .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
+            })
+            .await?;
+        policies.iter().map(|p| read(p, |j| j.str("id"))).collect()
     }
 
     /// POST of a new IAM object.
@@ -136,34 +266,11 @@ impl<T: Transport> Client<'_, T> {
     /// Deletes an API key made by [`Client::create_function_access_key`], then the policies and
     /// the application it belonged to. The key goes first: access ends before anything else.
     pub async fn delete_function_access_key(&self, access_key: &str) -> Result<(), Error> {
-        let access_key = validate::access_key(access_key, "accessKey")?;
-        let url = self.iam_url("api-keys").segment(access_key)?.build();
-        let subject = Subject {
-            resource: "api_key",
-            id: access_key,
-        };
-        let key = self.call(get(&url), Some(subject)).await?;
+        let key = self.key(access_key).await?;
         let application_id = read(&key, |j| j.str("application_id"))?;
         self.remove("api-keys", access_key).await?;
-        let url = self
-            .iam_url("applications")
-            .segment(&application_id)?
-            .build();
-        let application = self.call(get(&url), None).await?;
-        let organization = read(&application, |j| j.str("organization_id"))?;
-        let policies = self
-            .every_page("policies", |page| {
-                Ok(self
-                    .iam_url("policies")
-                    .query("application_ids", Some(&application_id))
-                    .query("organization_id", Some(&organization))
-                    .query("page", Some(itoa::Buffer::new().format(page)))
-                    .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
-            })
-            .await?;
-        for policy in &policies {
-            self.remove("policies", &read(policy, |j| j.str("id"))?)
-                .await?;
+        for policy in self.policies_of(&application_id).await? {
+            self.remove("policies", &policy).await?;
         }
         self.remove("applications", &application_id).await
     }
@@ -346,5 +453,96 @@ mod tests {
         let c = client(deletion(APP, ORG, ".."));
         assert!(block_on(c.delete_function_access_key(ACCESS)).is_err());
         assert_eq!(sent(&c).len(), 4, "no DELETE of a dot segment");
+    }
+
+    #[test]
+    fn listed_keys_are_those_of_the_applications_made_for_the_project() {
+        let applications = json!({ "applications": [
+            { "id": APP, "name": format!("functions-{ID}") },
+            { "id": "66666666-6666-6666-6666-666666666666", "name": format!("functions-{ID}-copy") },
+        ], "total_count": 2 });
+        let keys = json!({ "api_keys": [{ "access_key": ACCESS, "application_id": APP, "expires_at": "2020-01-01T00:00:00Z" }], "total_count": 1 });
+        let c = client(
+            Script::default()
+                .answer(200, &applications.to_string())
+                .answer(200, &keys.to_string()),
+        );
+        let listed = block_on(c.list_function_access_keys(Some(ID), Some(ORG))).unwrap();
+        assert_eq!(listed.len(), 1, "an expired key is listed too");
+        assert_eq!(
+            sent(&c),
+            [
+                format!("GET /iam/v1alpha1/applications?organization_id={ORG}&name=functions-{ID}&page=1&page_size=100"),
+                format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
+            ]
+        );
+        assert!(matches!(
+            block_on(c.list_function_access_keys(None, None)),
+            Err(Error::Validation {
+                field: "projectId",
+                ..
+            })
+        ));
+    }
+
+    fn rotation() -> Script {
+        let old = json!({ "access_key": ACCESS, "application_id": APP, "default_project_id": ID, "description": "ci" });
+        let new = json!({ "access_key": "SCWNEW456789ABCDEFGH", "secret_key": KEY, "application_id": APP });
+        Script::default()
+            .answer(200, &old.to_string())
+            .answer(
+                200,
+                &json!({ "id": APP, "organization_id": ORG }).to_string(),
+            )
+            .answer(
+                200,
+                &json!({ "policies": [{ "id": POLICY }], "total_count": 1 }).to_string(),
+            )
+            .answer(200, &new.to_string())
+    }
+
+    #[test]
+    fn rotating_makes_a_new_key_on_the_same_application_and_keeps_the_old_one() {
+        let c = client(rotation());
+        let made =
+            block_on(c.rotate_function_access_key(ACCESS, Some("2027-01-31T12:00:00Z"), false))
+                .unwrap();
+        assert_eq!(
+            (made.key["secret_key"].as_str(), made.policy_id.as_str()),
+            (Some(KEY), POLICY)
+        );
+        assert_eq!(
+            bodies(&c),
+            [
+                json!({ "application_id": APP, "description": "ci", "expires_at": "2027-01-31T12:00:00Z", "default_project_id": ID })
+            ]
+        );
+        assert_eq!(sent(&c).len(), 4, "the old key stays");
+    }
+
+    #[test]
+    fn rotating_deletes_the_old_key_when_asked_once_the_new_one_exists() {
+        let c = client(rotation().answer(204, ""));
+        block_on(c.rotate_function_access_key(ACCESS, None, true)).unwrap();
+        assert_eq!(
+            sent(&c)[3..],
+            [
+                "POST /iam/v1alpha1/api-keys".to_string(),
+                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}")
+            ]
+        );
+
+        let refused = Script::default()
+            .answer(200, &json!({ "access_key": ACCESS, "application_id": APP, "default_project_id": ID }).to_string())
+            .answer(200, &json!({ "id": APP, "organization_id": ORG }).to_string())
+            .answer(200, &json!({ "policies": [{ "id": POLICY }], "total_count": 1 }).to_string())
+            .answer(400, r#"{"type":"invalid_arguments","details":[{"argument_name":"expires_at","reason":"constraint"}]}"#);
+        let c = client(refused);
+        assert!(block_on(c.rotate_function_access_key(ACCESS, None, true)).is_err());
+        assert_eq!(
+            sent(&c).len(),
+            4,
+            "the old key is kept when no new key was made"
+        );
     }
 }

@@ -54,6 +54,19 @@ pub fn required(options: &JsValue, key: &'static str) -> Result<String, Error> {
     opt_string(options, key)?.ok_or(invalid(key, "is required"))
 }
 
+/// An optional boolean option.
+#[cfg(feature = "client")]
+pub fn opt_bool(options: &JsValue, key: &'static str) -> Result<Option<bool>, Error> {
+    let value = get(options, key);
+    if absent(&value) {
+        return Ok(None);
+    }
+    value
+        .as_bool()
+        .map(Some)
+        .ok_or(invalid(key, "must be true or false"))
+}
+
 /// An optional whole-number option within `min..=max`.
 #[cfg(feature = "client")]
 pub fn opt_whole(

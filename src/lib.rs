@@ -257,6 +257,39 @@ mod surface {
                 })
             }
 
+            /// The keys made by createFunctionAccessKey, for one project or the whole organization:
+            /// `{ accessKey, applicationId, projectId, description?, createdAt, expiresAt? }[]`, no secret.
+            #[wasm_bindgen(js_name = listFunctionAccessKeys)]
+            pub fn list_function_access_keys(&self, options: JsValue) -> Promise {
+                self.run(options, async |c, o| {
+                    let project = opt_string(&o, "projectId")?;
+                    let organization = opt_string(&o, "organizationId")?;
+                    let keys = c
+                        .list_function_access_keys(project.as_deref(), organization.as_deref())
+                        .await?;
+                    shape::listed_keys(keys)
+                })
+            }
+
+            /// A new key for the application of `accessKey` (its secret shown once); the old key
+            /// is deleted only with `deleteOld: true`, once the new one exists.
+            #[wasm_bindgen(js_name = rotateFunctionAccessKey)]
+            pub fn rotate_function_access_key(
+                &self,
+                access_key: JsValue,
+                options: JsValue,
+            ) -> Promise {
+                self.run(options, async move |c, o| {
+                    let access_key = string(&access_key, "accessKey")?;
+                    let expires = expires_at(&o)?;
+                    let delete_old = input::opt_bool(&o, "deleteOld")?.unwrap_or(false);
+                    let made = c
+                        .rotate_function_access_key(&access_key, expires.as_deref(), delete_old)
+                        .await?;
+                    Ok(shape::access_key(made))
+                })
+            }
+
             /// Deletes an API key made by createFunctionAccessKey, with its policy and application.
             #[wasm_bindgen(js_name = deleteFunctionAccessKey)]
             pub fn delete_function_access_key(

@@ -25,6 +25,9 @@ extern "C" {
     #[wasm_bindgen(js_name = objects)]
     fn objects_js(list: js_sys::Array) -> JsValue;
     #[cfg(feature = "client")]
+    #[wasm_bindgen(js_name = listedKeys)]
+    fn listed_keys_js(list: js_sys::Array) -> JsValue;
+    #[cfg(feature = "client")]
     #[wasm_bindgen(js_name = accessKey)]
     fn access_key_js(wire: &JsValue, policy_id: &str) -> JsValue;
     #[wasm_bindgen(js_name = decoded)]
@@ -82,6 +85,12 @@ pub fn objects(list: Vec<JsValue>) -> Result<JsValue, Error> {
 #[cfg(feature = "client")]
 pub fn access_key(made_key: crate::iam::AccessKey<JsValue>) -> JsValue {
     access_key_js(&made_key.key, &made_key.policy_id)
+}
+
+/// The keys of listFunctionAccessKeys.
+#[cfg(feature = "client")]
+pub fn listed_keys(list: Vec<JsValue>) -> Result<JsValue, Error> {
+    made(listed_keys_js(list.into_iter().collect()))
 }
 
 /// decodeToken's `{ claims, expiresAt? }`.

@@ -292,6 +292,9 @@ pub fn from_response(
         Kind::TooManyRequests if body.help_message.is_some() => {
             ["too many requests: ", &opt(&body.help_message)].concat()
         }
+        Kind::Other if body.help_message.as_deref().is_some_and(|h| !h.is_empty()) => {
+            [&fallback(), ": ", &opt(&body.help_message)].concat()
+        }
         _ => fallback(),
     };
     Error::Api(Box::new(ApiError {
@@ -398,6 +401,19 @@ mod tests {
         assert_eq!(
             (other.kind, other.type_name.as_str(), other.message.as_str()),
             (Kind::Other, "precondition_failed", "nope")
+        );
+        let refused = map(
+            412,
+            r#"{"help_message":"creating function tokens is disabled","message":"precondition failed","precondition":"token_creation_disabled","type":"precondition_failed"}"#,
+            None,
+        );
+        assert_eq!(
+            refused.message,
+            "precondition failed: creating function tokens is disabled"
+        );
+        assert_eq!(
+            refused.body.precondition.as_deref(),
+            Some("token_creation_disabled")
         );
     }
 
