@@ -1,13 +1,14 @@
 // Helper of bench/emulator-wrk.sh: talks to a running scw-emulator described by its ready line.
 //   node bench/emulator-seed.mjs READY_FILE setup
 //     -> {"token": <JWT of a new token for the seeded private function>, "public_id": <id of a new public function>}
-//   node bench/emulator-seed.mjs READY_FILE tokens N [CONCURRENCY]
-//     -> creates N namespace-scoped tokens, at most CONCURRENCY (default 32) in flight;
+//   node bench/emulator-seed.mjs READY_FILE tokens N [CONCURRENCY] [SCOPE]
+//     -> creates N tokens of the seeded namespace (SCOPE namespace, the default) or of its
+//        function (SCOPE function), at most CONCURRENCY (default 32) in flight;
 //        {"created", "failed", "seconds", "total_count"}
 // Node 20, global fetch (keep-alive), loopback only. Exits non-zero on any refused or failed call.
 import { readFileSync } from "node:fs";
 
-const [readyFile, mode, countArg, concurrencyArg] = process.argv.slice(2);
+const [readyFile, mode, countArg, concurrencyArg, scope = "namespace"] = process.argv.slice(2);
 const ready = JSON.parse(readFileSync(readyFile, "utf8").split("\n")[0]);
 const url = new URL(ready.api_url);
 if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
@@ -44,9 +45,11 @@ if (mode === "setup") {
 } else if (mode === "tokens") {
   const n = Number(countArg);
   const concurrency = Number(concurrencyArg ?? 32);
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error("usage: emulator-seed.mjs READY_FILE tokens N [CONCURRENCY]");
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(concurrency) || concurrency < 1 ||
+      !["namespace", "function"].includes(scope)) {
+    throw new Error("usage: emulator-seed.mjs READY_FILE tokens N [CONCURRENCY] [namespace|function]");
   }
+  const body = scope === "function" ? { function_id: ready.function_id } : { namespace_id: ready.namespace_id };
   let next = 0;
   let created = 0;
   let failed = 0;
@@ -57,7 +60,7 @@ if (mode === "setup") {
     while (next < n && failed < 10) {
       next += 1;
       try {
-        await call("POST", "/tokens", { namespace_id: ready.namespace_id });
+        await call("POST", "/tokens", body);
         created += 1;
       } catch (error) {
         failed += 1;

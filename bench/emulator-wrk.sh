@@ -3,8 +3,10 @@
 #   1. the gateway with a valid token on the private function, beside
 #   2. a public function (plain echo handler, no auth) measured in the same run, and their ratio;
 #   3. GET token list with 1,000 tokens stored (default page of 20, and page_size=100);
-#   4. resident memory (VmRSS) with 100,000 tokens stored, how long creating them took,
-#      and the token list at that size.
+#   4. resident memory (VmRSS) with 100,000 tokens stored (all but 1,000 of them of the seeded
+#      function), how long creating them took, and the token list at that size: unfiltered, and a
+#      page of 50 filtered by function;
+#   5. token creation alone: wrk POSTing CreateToken for the seeded function.
 # The emulator's per-request log lines go to /dev/null during the measured run; a second, shorter
 # run with them written to a file shows what they cost (LOGCHECK=0 skips it).
 # Prints a markdown table and writes it, with the date and the command, into bench/EMULATOR.md
@@ -71,11 +73,12 @@ ROWS="$OUT/rows.md"
 : >"$ROWS"
 row() { printf '| %s | %s | %s | %s |\n' "$@" | tee -a "$ROWS"; }
 
-# run_wrk NAME URL [HEADER]: one wrk run, one table row; sets RPS.
+# run_wrk NAME URL [HEADER [SCRIPT]]: one wrk run, one table row; sets RPS.
 run_wrk() {
-  local name=$1 url=$2 header=${3:-}
+  local name=$1 url=$2 header=${3:-} script=${4:-}
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   [ -n "$header" ] && args+=(-H "$header")
+  [ -n "$script" ] && args+=(-s "$script")
   timeout 300 "$WRK" "${args[@]}" "$url" >"$OUT/wrk"
   RPS=$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk")
   local p99 errors
@@ -121,13 +124,25 @@ run_wrk "(3) token list, $COUNT tokens, default page (20)" "$BASE/tokens" "X-Aut
 run_wrk "(3) token list, $COUNT tokens, page_size=100" "$BASE/tokens?page_size=100" "X-Auth-Token: $KEY"
 RSS_1K=$(rss_mb "$MAIN_PID")
 
-timeout 1800 node "$SEED" "$READY" tokens $((BULK - COUNT)) "$SEED_CONCURRENCY" >"$OUT/seedbulk.json"
+timeout 1800 node "$SEED" "$READY" tokens $((BULK - COUNT)) "$SEED_CONCURRENCY" function >"$OUT/seedbulk.json"
 BULK_COUNT=$(field "$OUT/seedbulk.json" total_count)
 BULK_CREATED=$(field "$OUT/seedbulk.json" created)
 BULK_SECONDS=$(field "$OUT/seedbulk.json" seconds)
 RSS_BULK=$(rss_mb "$MAIN_PID")
 run_wrk "token list, $BULK_COUNT tokens, default page (20)" "$BASE/tokens" "X-Auth-Token: $KEY"
+FUNCTION_ID=$(field "$READY" function_id)
+run_wrk "(4) token list filtered by function, $BULK_COUNT tokens, page_size=50" \
+  "$BASE/tokens?function_id=$FUNCTION_ID&page_size=50" "X-Auth-Token: $KEY"
+FILTERED_RPS=$RPS
 run_wrk "private function, valid token, $BULK_COUNT tokens stored" "$FN_URL" "X-Auth-Token: $TOKEN"
+cat >"$OUT/create.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"function_id":"$FUNCTION_ID"}'
+LUA
+run_wrk "(5) token creation: \`POST .../tokens\` (function token, JWT signed)" "$BASE/tokens" "X-Auth-Token: $KEY" "$OUT/create.lua"
+CREATE_RPS=$RPS
+RSS_END=$(rss_mb "$MAIN_PID")
 kill "$MAIN_PID"
 
 # --- Log cost: same two gateway calls with the per-request lines written to a file ------------
@@ -152,7 +167,9 @@ fi
   echo
   echo "- gateway / plain requests/s: **$GATEWAY_RATIO** (goal >= 0.8)"
   [ "$LOGCHECK" = 1 ] && echo "- with logs to a file: gateway / plain $LOGGED_RATIO; plain $LOGGED_PLAIN vs $PLAIN_RPS req/s with logs to /dev/null ($LOG_LINES log lines written)"
-  echo "- VmRSS: $RSS_START MB at start, $RSS_1K MB with $COUNT tokens, **$RSS_BULK MB with $BULK_COUNT tokens** (goal < 200 MB)"
+  echo "- a page of 50 tokens filtered by function among $BULK_COUNT: **$FILTERED_RPS requests/s** (goal >= 5,000)"
+  echo "- token creation: **$CREATE_RPS tokens/s** (goal >= 1,500)"
+  echo "- VmRSS: $RSS_START MB at start, $RSS_1K MB with $COUNT tokens, **$RSS_BULK MB with $BULK_COUNT tokens** (goal < 100 MB), $RSS_END MB after the creation run"
   echo "- creating $BULK_CREATED tokens through the API (POST .../tokens, $SEED_CONCURRENCY in flight, node fetch): **$BULK_SECONDS s** ($(awk -v n="$BULK_CREATED" -v s="$BULK_SECONDS" 'BEGIN {printf "%.0f", (s > 0 ? n / s : 0)}') tokens/s)"
 } | tee -a "$ROWS"
 
