@@ -17,6 +17,7 @@ pub mod functions;
 pub mod iam;
 pub mod invoke;
 mod prelude;
+pub mod proxy;
 pub mod token;
 #[cfg(feature = "client")]
 pub mod url;

@@ -1,0 +1,540 @@
+//! FunctionProxy's decisions, sans-IO: which origins, methods and paths a browser may use, the
+//! answer to a preflight, the CORS headers of every answer, which headers never cross the proxy,
+//! and the status a failure of the function becomes. The host driver (src/host/proxy.rs) feeds
+//! each request's head to [`Policy::decide`] and does what the [`Decision`] says.
+
+use crate::error::Error;
+use crate::prelude::*;
+use percent_encoding::percent_decode;
+
+/// Methods a proxy may allow; the default list leaves out only `OPTIONS`.
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// The caller's credentials and the hop-by-hop headers (RFC 9110 7.6.1), which are the proxy's
+/// to set, never the caller's. `content-length` goes too: the body is streamed on.
+pub const REQUEST_DROPPED: &str = "x-auth-token,authorization,cookie,host,connection,keep-alive,\
+proxy-authorization,proxy-connection,te,trailer,transfer-encoding,upgrade,content-length";
+
+/// Hop-by-hop headers of the function's answer, what no longer describes the body the runtime's
+/// fetch hands over (already decoded, then streamed), the function's own CORS headers (the proxy
+/// sets its own), and `x-auth-token` in case the function echoes the credential.
+pub const RESPONSE_DROPPED: &str = "x-auth-token,connection,keep-alive,proxy-authenticate,te,\
+trailer,transfer-encoding,upgrade,content-encoding,content-length,\
+access-control-allow-origin,access-control-allow-credentials";
+
+/// How long a browser may reuse a preflight's answer, in seconds.
+const MAX_AGE: &str = "600";
+
+/// Headers of an answer, in order.
+pub type Headers = Vec<(&'static str, String)>;
+
+fn invalid(field: &'static str, reason: &'static str) -> Error {
+    Error::Validation { field, reason }
+}
+
+/// Who may use the proxy, and for what.
+#[derive(Debug)]
+pub struct Policy {
+    origins: Vec<String>,
+    methods: Vec<String>,
+    paths: Vec<String>,
+}
+
+/// The head of a browser's request, as the host read it.
+#[derive(Debug, Default)]
+pub struct Head<'a> {
+    pub method: &'a str,
+    /// The request's absolute URL.
+    pub url: &'a str,
+    pub origin: Option<&'a str>,
+    /// `Access-Control-Request-Method`: present on a preflight.
+    pub request_method: Option<&'a str>,
+    /// `Access-Control-Request-Headers` of a preflight.
+    pub request_headers: Option<&'a str>,
+    /// `Connection`: the headers it names are hop-by-hop too.
+    pub connection: Option<&'a str>,
+}
+
+/// What to do with a request.
+#[derive(Debug, PartialEq)]
+pub enum Decision<'a> {
+    /// Answer `status` with a small JSON body naming `reason`, without calling the function.
+    Refuse {
+        status: u16,
+        reason: &'static str,
+        headers: Headers,
+    },
+    /// Answer a preflight with these headers (204), without calling the function.
+    Preflight { headers: Headers },
+    /// Ask `authorize`, then send the request to the function's URL followed by `path` (path and
+    /// query as the browser sent them) without the headers `dropped`, and answer with `headers` added.
+    Forward {
+        path: &'a str,
+        dropped: String,
+        headers: Headers,
+    },
+}
+
+impl Policy {
+    /// Checks the options: exact origins (no wildcard: the proxy adds a credential), methods of
+    /// [`METHODS`] (default all but `OPTIONS`) and path prefixes starting with `/` (default any path).
+    pub fn new(
+        origins: Vec<String>,
+        methods: Option<Vec<String>>,
+        paths: Option<Vec<String>>,
+    ) -> Result<Self, Error> {
+        if origins.is_empty() || origins.iter().any(|o| o == "*") {
+            return Err(invalid(
+                "allowedOrigins",
+                "must list the origins: a wildcard cannot be combined with a credential",
+            ));
+        }
+        let origins = origins
+            .into_iter()
+            .map(|o| {
+                origin(&o).ok_or(invalid(
+                    "allowedOrigins",
+                    "must hold origins like https://app.example (scheme, host and port only)",
+                ))
+            })
+            .collect::<Result<_, _>>()?;
+        let methods = match methods {
+            None => METHODS[..6].iter().map(|m| String::from(*m)).collect(),
+            Some(list)
+                if !list.is_empty() && list.iter().all(|m| METHODS.contains(&m.as_str())) =>
+            {
+                list
+            }
+            Some(_) => {
+                return Err(invalid(
+                    "allowedMethods",
+                    "must hold methods of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+                ))
+            }
+        };
+        let paths = paths.unwrap_or_else(|| alloc::vec!["/".into()]);
+        if paths
+            .iter()
+            .any(|p| resolve(p).as_deref() != Some(p.as_bytes()))
+        {
+            return Err(invalid(
+                "allowedPaths",
+                "must hold path prefixes starting with / (like /api/), without dot segments or escapes",
+            ));
+        }
+        Ok(Policy {
+            origins,
+            methods,
+            paths,
+        })
+    }
+
+    /// The decision for a request: other origins (and requests without `Origin`, which browsers
+    /// send on every cross-origin call) are refused without CORS headers; for allowed origins,
+    /// a method or path outside the lists is refused, a preflight answered, anything else forwarded.
+    pub fn decide<'a>(&self, head: &Head<'a>) -> Decision<'a> {
+        let origin = match head.origin {
+            Some(o) if self.origins.iter().any(|allowed| allowed == o) => o,
+            _ => return refuse(403, "origin not allowed", Vec::new()),
+        };
+        let headers = cors(origin);
+        let preflight = head.request_method.filter(|_| head.method == "OPTIONS");
+        let method = preflight.unwrap_or(head.method);
+        if !self.methods.iter().any(|m| m == method) {
+            return refuse(405, "method not allowed", headers);
+        }
+        let path = path_and_query(head.url);
+        let target = path.split('?').next().unwrap_or_default();
+        let inside = resolve(target).is_some_and(|p| {
+            self.paths
+                .iter()
+                .any(|prefix| p.starts_with(prefix.as_bytes()))
+        });
+        if !inside {
+            return refuse(403, "path not allowed", headers);
+        }
+        if preflight.is_some() {
+            return Decision::Preflight {
+                headers: self.preflight(headers, head.request_headers),
+            };
+        }
+        let mut dropped = String::from(REQUEST_DROPPED);
+        let named = head
+            .connection
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim);
+        for name in named.filter(|n| is_token(n)) {
+            dropped.push(',');
+            dropped.push_str(name);
+        }
+        Decision::Forward {
+            path,
+            dropped,
+            headers,
+        }
+    }
+
+    /// A preflight's answer: the CORS headers, the allowed methods, the requested headers
+    /// (what the page sends to `authorize`; the credentials among them are dropped later) and how
+    /// long the browser may keep it.
+    fn preflight(&self, mut headers: Headers, requested: Option<&str>) -> Headers {
+        headers.push(("access-control-allow-methods", self.methods.join(", ")));
+        if let Some(requested) = requested {
+            headers.push(("access-control-allow-headers", requested.into()));
+        }
+        headers.push(("access-control-max-age", MAX_AGE.into()));
+        headers
+    }
+}
+
+fn refuse(status: u16, reason: &'static str, headers: Headers) -> Decision<'static> {
+    Decision::Refuse {
+        status,
+        reason,
+        headers,
+    }
+}
+
+/// The answer when `authorize` did not resolve to `true` (it returned something else, threw or
+/// rejected): 403, with the CORS `headers` of the forwarded decision so that the page can read it.
+pub fn unauthorized(headers: Headers) -> Decision<'static> {
+    refuse(403, "not authorized", headers)
+}
+
+/// The answer when the function could not be reached: 504 for a deadline, 502 for the rest
+/// (unreachable, a token provider that failed). The host's message is left out: the caller
+/// learns nothing of the upstream, and nothing of the credential.
+pub fn failed(error: &Error, headers: Headers) -> Decision<'static> {
+    match error {
+        Error::Timeout(_) => refuse(504, "upstream timed out", headers),
+        _ => refuse(502, "upstream unreachable", headers),
+    }
+}
+
+/// A header name (RFC 9110 token), so that the host can delete it.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The CORS headers of an answer to an allowed origin. Credentials are allowed so that a page
+/// can send its own session to `authorize`; `Vary` keeps caches from serving one origin's answer to another.
+fn cors(origin: &str) -> Headers {
+    alloc::vec![
+        ("access-control-allow-origin", origin.into()),
+        ("access-control-allow-credentials", "true".into()),
+        ("vary", "Origin".into()),
+    ]
+}
+
+/// The body of an answer the proxy makes itself: `{"error":"<reason>"}` (reasons are fixed text).
+pub fn body(reason: &str) -> String {
+    ["{\"error\":\"", reason, "\"}"].concat()
+}
+
+/// An origin as browsers send it (`scheme://host[:port]`, lower case), or None when `o` is not one.
+fn origin(o: &str) -> Option<String> {
+    let o = o.to_ascii_lowercase();
+    let host = o
+        .strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"))?;
+    let clean = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    (clean && !host.is_empty() && !host.ends_with(':')).then_some(o)
+}
+
+/// The path and query of an absolute URL (`/` when it has no path).
+fn path_and_query(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find(['/', '?']).map_or("/", |at| &rest[at..])
+}
+
+/// The path a request really reaches, for the prefix check: percent-decoded until nothing is
+/// left to decode (an upstream may decode again), `\` read as `/` like some servers do, empty and
+/// `.` segments dropped and `..` resolved; None when it climbs above the root or never settles.
+pub fn resolve(path: &str) -> Option<Vec<u8>> {
+    let mut bytes = path.as_bytes().to_vec();
+    let mut rounds = 0;
+    loop {
+        let decoded: Vec<u8> = percent_decode(&bytes).collect();
+        if decoded == bytes {
+            break;
+        }
+        rounds += 1;
+        if rounds > 3 {
+            return None;
+        }
+        bytes = decoded;
+    }
+    let mut segments: Vec<&[u8]> = Vec::new();
+    for segment in bytes.split(|b| *b == b'/' || *b == b'\\') {
+        match segment {
+            b"" | b"." => {}
+            b".." => {
+                segments.pop()?;
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    for s in &segments {
+        out.push(b'/');
+        out.extend_from_slice(s);
+    }
+    if out.is_empty() || bytes.ends_with(b"/") || bytes.ends_with(b"\\") {
+        out.push(b'/');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "https://app.example";
+
+    fn policy(methods: Option<&[&str]>, paths: Option<&[&str]>) -> Result<Policy, Error> {
+        let own = |l: &[&str]| l.iter().map(|s| String::from(*s)).collect();
+        Policy::new(vec![APP.into()], methods.map(own), paths.map(own))
+    }
+
+    fn api() -> Policy {
+        policy(None, Some(&["/api/"])).unwrap()
+    }
+
+    fn get(url: &str) -> Head<'_> {
+        Head {
+            method: "GET",
+            url,
+            origin: Some(APP),
+            ..Head::default()
+        }
+    }
+
+    fn status(d: &Decision) -> u16 {
+        match d {
+            Decision::Refuse { status, .. } => *status,
+            Decision::Preflight { .. } => 204,
+            Decision::Forward { .. } => 0,
+        }
+    }
+
+    fn field(e: Result<Policy, Error>) -> &'static str {
+        match e {
+            Err(Error::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_page_of_an_allowed_origin_is_forwarded_with_its_path_and_query() {
+        let head = get("https://proxy.example/api/items?x=1&y=%2F");
+        match api().decide(&head) {
+            Decision::Forward { path, headers, .. } => {
+                assert_eq!(path, "/api/items?x=1&y=%2F");
+                assert!(headers.contains(&("access-control-allow-origin", APP.into())));
+                assert!(headers.contains(&("vary", "Origin".into())));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn other_origins_and_requests_without_an_origin_are_refused_without_cors_headers() {
+        for origin in [
+            Some("https://evil.example"),
+            Some("null"),
+            None,
+            Some("https://app.example.evil"),
+        ] {
+            let head = Head {
+                origin,
+                ..get("https://p/api/x")
+            };
+            assert_eq!(
+                api().decide(&head),
+                refuse(403, "origin not allowed", Vec::new())
+            );
+        }
+    }
+
+    #[test]
+    fn a_method_outside_the_list_is_refused_and_the_page_can_read_why() {
+        let p = policy(Some(&["GET"]), None).unwrap();
+        let head = Head {
+            method: "DELETE",
+            ..get("https://p/x")
+        };
+        let d = p.decide(&head);
+        assert_eq!(status(&d), 405);
+        assert!(matches!(d, Decision::Refuse { headers, .. } if headers == cors(APP)));
+    }
+
+    #[test]
+    fn encoded_dot_segments_never_climb_out_of_an_allowed_path() {
+        for path in [
+            "/api/%2e%2e/admin",
+            "/api/%2E%2E/admin",
+            "/api/..%2Fadmin",
+            "/api/..%2fadmin",
+            "/api/%2e%2e%2fadmin",
+            "/api/x/..%2F..%2Fadmin",
+            "/api/..%5Cadmin",
+            "/api/..\\admin",
+            "/api//../admin",
+            "/api/%252e%252e/admin",
+            "/api",
+            "/apix/",
+            "/admin?/api/",
+            "/%2e%2e/%2e%2e/fn/other",
+        ] {
+            assert_eq!(status(&api().decide(&get(path))), 403, "{path}");
+        }
+        for path in [
+            "/api/",
+            "/api/a/../b",
+            "/api/a%2Fb",
+            "/api/./x",
+            "/api/x?next=/../admin",
+        ] {
+            assert_eq!(status(&api().decide(&get(path))), 0, "{path}");
+        }
+    }
+
+    #[test]
+    fn without_allowed_paths_any_path_is_forwarded_but_none_climbs_above_the_function() {
+        let p = policy(None, None).unwrap();
+        assert_eq!(status(&p.decide(&get("https://p"))), 0);
+        assert_eq!(status(&p.decide(&get("https://p/a/b?c"))), 0);
+        assert_eq!(
+            status(&p.decide(&get("https://p/..%2F..%2Femulator/reset"))),
+            403
+        );
+    }
+
+    #[test]
+    fn a_preflight_is_answered_with_the_methods_the_headers_and_vary_origin() {
+        let head = Head {
+            method: "OPTIONS",
+            request_method: Some("POST"),
+            request_headers: Some("content-type,authorization"),
+            ..get("https://p/api/x")
+        };
+        let Decision::Preflight { headers } = api().decide(&head) else {
+            panic!()
+        };
+        let expected = [
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-credentials", "true"),
+            ("vary", "Origin"),
+            (
+                "access-control-allow-methods",
+                "GET, HEAD, POST, PUT, PATCH, DELETE",
+            ),
+            ("access-control-allow-headers", "content-type,authorization"),
+            ("access-control-max-age", "600"),
+        ];
+        assert_eq!(headers, expected.map(|(n, v)| (n, String::from(v))));
+    }
+
+    #[test]
+    fn a_preflight_for_a_method_or_path_outside_the_lists_or_another_origin_is_refused() {
+        let preflight = |url, method, origin| Head {
+            method: "OPTIONS",
+            url,
+            origin: Some(origin),
+            request_method: Some(method),
+            ..Head::default()
+        };
+        let p = policy(Some(&["GET"]), Some(&["/api/"])).unwrap();
+        assert_eq!(
+            status(&p.decide(&preflight("https://p/api/", "PUT", APP))),
+            405
+        );
+        assert_eq!(
+            status(&p.decide(&preflight("https://p/x", "GET", APP))),
+            403
+        );
+        assert_eq!(
+            status(&p.decide(&preflight("https://p/api/", "GET", "https://evil.example"))),
+            403
+        );
+    }
+
+    #[test]
+    fn the_callers_credentials_and_hop_by_hop_headers_are_not_passed_on() {
+        let head = Head {
+            connection: Some("keep-alive, X-Secret, bad name"),
+            ..get("https://p/api/")
+        };
+        let Decision::Forward { dropped, .. } = api().decide(&head) else {
+            panic!()
+        };
+        let dropped: Vec<&str> = dropped.split(',').collect();
+        for name in [
+            "x-auth-token",
+            "authorization",
+            "cookie",
+            "transfer-encoding",
+            "X-Secret",
+        ] {
+            assert!(dropped.contains(&name), "{name}");
+        }
+        assert!(!dropped.contains(&"bad name"));
+        assert!(RESPONSE_DROPPED.split(',').any(|n| n == "x-auth-token"));
+    }
+
+    #[test]
+    fn an_unreachable_function_is_a_502_and_a_slow_one_a_504_without_the_hosts_message() {
+        let unreachable = failed(&Error::Network("http://secret@h".into()), cors(APP));
+        assert_eq!(unreachable, refuse(502, "upstream unreachable", cors(APP)));
+        let slow = failed(&Error::Timeout("t".into()), Vec::new());
+        assert_eq!(slow, refuse(504, "upstream timed out", Vec::new()));
+        assert_eq!(
+            body("upstream timed out"),
+            r#"{"error":"upstream timed out"}"#
+        );
+    }
+
+    #[test]
+    fn a_request_authorize_rejects_is_refused_and_the_page_can_read_why() {
+        assert_eq!(
+            unauthorized(cors(APP)),
+            refuse(403, "not authorized", cors(APP))
+        );
+    }
+
+    #[test]
+    fn bad_options_are_refused_naming_the_option() {
+        let origins = |list: &[&str]| {
+            Policy::new(list.iter().map(|s| String::from(*s)).collect(), None, None)
+        };
+        assert_eq!(field(origins(&[])), "allowedOrigins");
+        assert_eq!(field(origins(&["*"])), "allowedOrigins");
+        for bad in [
+            "app.example",
+            "https://app.example/",
+            "https://",
+            "null",
+            "ftp://a",
+            "https://a b",
+        ] {
+            assert_eq!(field(origins(&[bad])), "allowedOrigins", "{bad}");
+        }
+        assert_eq!(field(policy(None, Some(&["api/"]))), "allowedPaths");
+        assert_eq!(field(policy(None, Some(&["/api/../x"]))), "allowedPaths");
+        assert_eq!(field(policy(Some(&["FETCH"]), None)), "allowedMethods");
+        assert_eq!(field(policy(Some(&[]), None)), "allowedMethods");
+        assert!(origins(&["http://localhost:5173", "https://App.Example"]).is_ok());
+    }
+
+    #[test]
+    fn an_origin_is_compared_in_lower_case_like_browsers_send_it() {
+        let p = Policy::new(vec!["https://App.Example".into()], None, None).unwrap();
+        assert_eq!(status(&p.decide(&get("https://p/"))), 0);
+    }
+}
