@@ -1,3 +1,12 @@
 // The public API, re-exported by every entry once the wasm is instantiated.
 export { FunctionsClient, PrivateFunction, decodeToken } from "./scw_functions_auth.js";
 export * from "__ERRORS__";
+import { FunctionProxy as WasmFunctionProxy } from "./scw_functions_auth.js";
+
+/** FunctionProxy with `handle` bound to its proxy, so that it can be handed over alone: `Deno.serve(proxy.handle)`. */
+export class FunctionProxy extends WasmFunctionProxy {
+  constructor(options) {
+    super(options);
+    this.handle = this.handle.bind(this);
+  }
+}
