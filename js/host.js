@@ -175,6 +175,13 @@ export function head(request) {
   } catch {}
 }
 
+/** What `authorize` resolves to for `request`; undefined when it throws or rejects. */
+export async function verdict(authorize, request) {
+  try {
+    return await authorize(request);
+  } catch {}
+}
+
 /** A copy of `from` without the headers named in `dropped`, with the pairs of `lines` appended. */
 function headers(from, dropped, lines) {
   const out = new Headers(from);

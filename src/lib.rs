@@ -374,11 +374,9 @@ mod surface {
             let authorize =
                 host::get(&o, "authorize")
                     .dyn_into()
-                    .map_err(|_| {
-                        Error::Validation {
-                field: "authorize",
-                reason: "is required: a function of the request resolving to true when it may pass",
-            }
+                    .map_err(|_| Error::Validation {
+                        field: "authorize",
+                        reason: "must be a function",
                     })?;
             let policy = Policy::new(
                 &opt_lines(&o, "allowedOrigins")?.unwrap_or_default(),

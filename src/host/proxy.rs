@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
     fn head(request: &JsValue) -> JsValue;
+    fn verdict(authorize: &Function, request: &JsValue) -> Promise;
     fn outgoing(request: &JsValue, dropped: &str, ms: u32) -> JsValue;
     fn relay(response: &JsValue, init: &JsValue, dropped: &str, lines: &str) -> JsValue;
     fn answer(status: u16, lines: &str, body: &str) -> JsValue;
@@ -78,12 +79,8 @@ impl JsProxy {
 
     /// True only when `authorize` resolves to `true`; a throw or a rejection is a refusal.
     async fn authorized(&self, request: &JsValue) -> bool {
-        let Ok(verdict) = self.authorize.call1(&JsValue::UNDEFINED, request) else {
-            return false;
-        };
-        JsFuture::from(Promise::resolve(&verdict))
-            .await
-            .is_ok_and(|v| v.as_bool() == Some(true))
+        let verdict = JsFuture::from(verdict(&self.authorize, request)).await;
+        verdict.ok().and_then(|v| v.as_bool()) == Some(true)
     }
 }
 
