@@ -49,15 +49,18 @@ impl JsProxy {
             field: "request",
             reason: "must be a Request",
         })?;
-        let mut fields = text.split('\n');
-        let mut next = || fields.next().filter(|l| !l.is_empty());
+        // The lines into fixed slots in one pass: the smallest code for six fields.
+        let mut f = [""; 6];
+        for (field, line) in f.iter_mut().zip(text.split('\n')) {
+            *field = line;
+        }
         let head = Head {
-            method: next().unwrap_or_default(),
-            url: next().unwrap_or_default(),
-            origin: next(),
-            request_method: next(),
-            request_headers: next(),
-            connection: next(),
+            method: f[0],
+            url: f[1],
+            origin: present(f[2]),
+            request_method: present(f[3]),
+            request_headers: present(f[4]),
+            connection: present(f[5]),
         };
         let (path, dropped, headers) = match self.policy.decide(&head) {
             Decision::Forward {
@@ -82,6 +85,11 @@ impl JsProxy {
         let verdict = JsFuture::from(verdict(&self.authorize, request)).await;
         verdict.ok().and_then(|v| v.as_bool()) == Some(true)
     }
+}
+
+/// A header's line: None when it was absent (empty).
+fn present(line: &str) -> Option<&str> {
+    Some(line).filter(|l| !l.is_empty())
 }
 
 /// The proxy's own answer to a refused request or a preflight.
