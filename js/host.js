@@ -152,3 +152,68 @@ export async function call(url, token, init) {
   }
   throw new HostFailure("network", "too many redirects");
 }
+
+// FunctionProxy (src/host/proxy.rs): a request's head in, the function's answer or the proxy's
+// own out. Header lists cross as text: names separated by commas, pairs as lines (name, value,
+// name, value...); neither can hold a line break.
+
+/** The strings of an array on lines of their own; undefined when it is not an array of strings without line breaks. */
+export function lines(list) {
+  if (Array.isArray(list) && list.every((s) => typeof s == "string" && !s.includes("\n"))) return list.join("\n");
+}
+
+/**
+ * The head of a request for the proxy's decision, in one string of lines: method, URL, then the
+ * headers Origin, Access-Control-Request-Method, Access-Control-Request-Headers and Connection
+ * (empty when absent). Undefined when `request` is not a Request.
+ */
+export function head(request) {
+  try {
+    const get = (name) => request.headers.get(name) ?? "";
+    return [request.method, request.url, get("origin"), get("access-control-request-method"),
+      get("access-control-request-headers"), get("connection")].join("\n");
+  } catch {}
+}
+
+/** What `authorize` resolves to for `request`; undefined when it throws or rejects. */
+export async function verdict(authorize, request) {
+  try {
+    return await authorize(request);
+  } catch {}
+}
+
+/** A copy of `from` without the headers named in `dropped`, with the pairs of `lines` appended. */
+function headers(from, dropped, lines) {
+  const out = new Headers(from);
+  for (const name of dropped.split(",")) if (name) out.delete(name);
+  const pairs = lines.split("\n");
+  for (let i = 1; i < pairs.length; i += 2) out.append(pairs[i - 1], pairs[i]);
+  return out;
+}
+
+/**
+ * The init of `call` for a proxied request: its method and body (streamed), its headers without
+ * `dropped`, redirects handed back to the browser rather than followed, and a deadline of `ms`
+ * for the function's answer to begin (a TimeoutError reason, which `call` reports as a timeout).
+ */
+export function outgoing(request, dropped, ms) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("the function did not answer in time", "TimeoutError")), ms);
+  // A deadline must not keep a Node or Bun process alive once the answer came.
+  timer.unref?.();
+  return { method: request.method, headers: headers(request.headers, dropped, ""), body: request.body,
+    duplex: "half", redirect: "manual", signal: controller.signal, timer };
+}
+
+/** The function's answer for the browser: status and body as they come, headers without `dropped`, plus `lines`. */
+export function relay(response, init, dropped, lines) {
+  clearTimeout(init.timer);
+  return new Response(response.body, { status: response.status, statusText: response.statusText,
+    headers: headers(response.headers, dropped, lines) });
+}
+
+/** An answer of the proxy itself: `status`, the pairs of `lines`, and a JSON `body` when not empty. */
+export function answer(status, lines, body) {
+  return new Response(body || null, { status,
+    headers: headers(body ? { "content-type": "application/json" } : {}, "", lines) });
+}

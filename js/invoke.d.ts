@@ -2,6 +2,7 @@
 // needs, re-exported from the full declarations so that both entries share one description.
 export {
   PrivateFunction,
+  FunctionProxy,
   decodeToken,
   ScwError,
   InvalidArgumentsError,
@@ -16,4 +17,4 @@ export {
   TimeoutError,
   AbortError,
 } from "../index.js";
-export type { PrivateFunctionOptions, TokenClaims, ErrorDetail } from "../index.js";
+export type { PrivateFunctionOptions, FunctionProxyOptions, TokenClaims, ErrorDetail } from "../index.js";

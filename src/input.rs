@@ -1,10 +1,13 @@
-//! The JS API's arguments read into Rust values: option objects, strings, whole numbers, dates
-//! and signals, each refused with a ValidationError that names it.
+//! The JS API's arguments read into Rust values: option objects, strings, lists, whole numbers,
+//! dates, signals and a function's credential, each refused with a ValidationError that names it.
 
 use crate::error::Error;
-use crate::host::get;
+#[cfg(feature = "proxy")]
+use crate::host::lines;
 #[cfg(feature = "client")]
 use crate::host::AbortSignal;
+use crate::host::{get, JsGateway};
+use crate::invoke::Invoker;
 use crate::prelude::*;
 use crate::validate;
 #[cfg(feature = "client")]
@@ -67,8 +70,40 @@ pub fn opt_bool(options: &JsValue, key: &'static str) -> Result<Option<bool>, Er
         .ok_or(invalid(key, "must be true or false"))
 }
 
+/// An optional list of strings, one item per line (the shape src/proxy.rs reads).
+#[cfg(feature = "proxy")]
+pub fn opt_lines(options: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
+    let value = get(options, key);
+    if absent(&value) {
+        return Ok(None);
+    }
+    lines(&value)
+        .as_string()
+        .map(Some)
+        .ok_or(invalid(key, "must be an array of strings"))
+}
+
+/// The function (`url`) and its credential (`token` or `tokenProvider`, exactly one) of
+/// PrivateFunction and FunctionProxy.
+pub fn invoker(options: &JsValue) -> Result<Invoker<JsGateway>, Error> {
+    let url = required(options, "url")?;
+    let fixed = opt_string(options, "token")?;
+    let provider = get(options, "tokenProvider");
+    let provider = match (&fixed, absent(&provider)) {
+        (Some(_), false) => return Err(invalid("token", "and tokenProvider cannot both be given")),
+        (None, true) => return Err(invalid("token", "or tokenProvider is required")),
+        (Some(_), true) => None,
+        (None, false) => Some(
+            provider
+                .dyn_into()
+                .map_err(|_| invalid("tokenProvider", "must be a function"))?,
+        ),
+    };
+    Invoker::new(&url, fixed.as_deref(), JsGateway::new(provider))
+}
+
 /// An optional whole-number option within `min..=max`.
-#[cfg(feature = "client")]
+#[cfg(any(feature = "client", feature = "proxy"))]
 pub fn opt_whole(
     options: &JsValue,
     key: &'static str,

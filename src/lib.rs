@@ -2,7 +2,8 @@
 //!
 //! The modules hold plain Rust decisions, tested natively with `cargo test`; `host`, `input`
 //! and `shape` are the boundary with JS, and this file holds only the JS API:
-//! `FunctionsClient` (cargo feature `client`), `PrivateFunction` and `decodeToken`.
+//! `FunctionsClient` (cargo feature `client`), `FunctionProxy` (cargo feature `proxy`),
+//! `PrivateFunction` and `decodeToken`.
 
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -17,6 +18,8 @@ pub mod functions;
 pub mod iam;
 pub mod invoke;
 mod prelude;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod token;
 #[cfg(feature = "client")]
 pub mod url;
@@ -46,6 +49,8 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
+#[cfg(all(target_arch = "wasm32", feature = "proxy"))]
+pub use surface::FunctionProxy;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub use surface::FunctionsClient;
 #[cfg(target_arch = "wasm32")]
@@ -55,7 +60,7 @@ pub use surface::{decode_token, PrivateFunction};
 mod surface {
     use crate::error::Error;
     use crate::host::{self, JsGateway};
-    use crate::input::{self, absent, opt_string, string};
+    use crate::input::{self, absent, string};
     use crate::invoke::Invoker;
     use crate::prelude::*;
     use crate::{shape, token};
@@ -63,7 +68,6 @@ mod surface {
     use core::future::Future;
     use core::pin::Pin;
     use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::future_to_promise;
 
     /// A Promise of `call`'s outcome, rejected with a `ScwError` subclass. The call comes boxed
@@ -339,6 +343,71 @@ mod surface {
         }
     }
 
+    #[cfg(feature = "proxy")]
+    pub use proxy_surface::FunctionProxy;
+
+    #[cfg(feature = "proxy")]
+    mod proxy_surface {
+        use super::promise;
+        use crate::error::Error;
+        use crate::host::{self, JsProxy};
+        use crate::input::{self, opt_lines, opt_whole};
+        use crate::prelude::*;
+        use crate::proxy::Policy;
+        use crate::shape;
+        use alloc::rc::Rc;
+        use wasm_bindgen::prelude::*;
+        use wasm_bindgen::JsCast;
+
+        /// How long FunctionProxy gives the function to begin its answer, by default.
+        const DEFAULT_PROXY_TIMEOUT_MS: u32 = 30_000;
+
+        /// Puts a private function behind a proxy that browsers on allowed origins can call:
+        /// `handle(request)` resolves to a Response (js/api.js binds it, for `Deno.serve(proxy.handle)`).
+        #[wasm_bindgen]
+        pub struct FunctionProxy {
+            inner: Rc<JsProxy>,
+        }
+
+        #[wasm_bindgen]
+        impl FunctionProxy {
+            /// `new FunctionProxy({ url, token | tokenProvider, allowedOrigins, authorize, allowedMethods?,
+            /// allowedPaths?, timeoutMs? })`; throws a ValidationError naming the option.
+            #[wasm_bindgen(constructor)]
+            pub fn new(options: JsValue) -> Result<FunctionProxy, JsValue> {
+                Self::build(options).map_err(shape::error)
+            }
+
+            fn build(value: JsValue) -> Result<FunctionProxy, Error> {
+                let o = input::options(value)?;
+                let invoker = input::invoker(&o)?;
+                let authorize =
+                    host::get(&o, "authorize")
+                        .dyn_into()
+                        .map_err(|_| Error::Validation {
+                            field: "authorize",
+                            reason: "must be a function",
+                        })?;
+                let policy = Policy::new(
+                    &opt_lines(&o, "allowedOrigins")?.unwrap_or_default(),
+                    opt_lines(&o, "allowedMethods")?.as_deref(),
+                    opt_lines(&o, "allowedPaths")?.as_deref(),
+                )?;
+                let timeout =
+                    opt_whole(&o, "timeoutMs", 1, 600_000)?.unwrap_or(DEFAULT_PROXY_TIMEOUT_MS);
+                Ok(FunctionProxy {
+                    inner: Rc::new(JsProxy::new(policy, invoker, authorize, timeout)),
+                })
+            }
+
+            /// Answers a browser's Request: a preflight or a refusal itself, anything else with the function's Response.
+            pub fn handle(&self, request: JsValue) -> js_sys::Promise {
+                let p = self.inner.clone();
+                promise(Box::pin(async move { p.handle(request).await }))
+            }
+        }
+    }
+
     /// Calls a private function with a credential: `fetch(path, init)` answers the runtime's own Response.
     #[wasm_bindgen]
     pub struct PrivateFunction {
@@ -354,26 +423,9 @@ mod surface {
         }
 
         fn build(value: JsValue) -> Result<PrivateFunction, Error> {
-            let invalid = |field, reason| Error::Validation { field, reason };
             let o = input::options(value)?;
-            let url = input::required(&o, "url")?;
-            let fixed = opt_string(&o, "token")?;
-            let provider = host::get(&o, "tokenProvider");
-            let provider = match (&fixed, absent(&provider)) {
-                (Some(_), false) => {
-                    return Err(invalid("token", "and tokenProvider cannot both be given"))
-                }
-                (None, true) => return Err(invalid("token", "or tokenProvider is required")),
-                (Some(_), true) => None,
-                (None, false) => Some(
-                    provider
-                        .dyn_into()
-                        .map_err(|_| invalid("tokenProvider", "must be a function"))?,
-                ),
-            };
-            let gateway = JsGateway::new(provider);
             Ok(PrivateFunction {
-                inner: Rc::new(Invoker::new(&url, fixed.as_deref(), gateway)?),
+                inner: Rc::new(input::invoker(&o)?),
             })
         }
 

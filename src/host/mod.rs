@@ -1,5 +1,5 @@
-//! The one module that talks to the JS host (js/host.js): API requests, function calls, timers,
-//! randomness, JSON parsing, and the typed failures the host reports.
+//! The one module that talks to the JS host (js/host.js): API requests, function calls, the
+//! proxy's requests and answers, timers, randomness, JSON parsing, and the typed failures the host reports.
 
 use crate::error::Error;
 use crate::invoke::Gateway;
@@ -13,8 +13,12 @@ use wasm_bindgen_futures::JsFuture;
 
 #[cfg(feature = "client")]
 mod api;
+#[cfg(feature = "proxy")]
+mod proxy;
 #[cfg(feature = "client")]
 pub use api::JsTransport;
+#[cfg(feature = "proxy")]
+pub use proxy::JsProxy;
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
@@ -28,6 +32,11 @@ extern "C" {
     /// The JSON object of a JWT's claims segment, undefined when it is not one.
     #[wasm_bindgen(js_name = jwtClaims)]
     pub fn jwt_claims(segment: &str) -> JsValue;
+
+    /// The strings of an array on lines of their own; undefined when it is not an array of
+    /// strings without line breaks.
+    #[cfg(feature = "proxy")]
+    pub fn lines(list: &JsValue) -> JsValue;
 
     /// A private function call, following redirects outside browsers.
     #[wasm_bindgen(js_name = call)]

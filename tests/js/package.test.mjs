@@ -11,7 +11,7 @@ import ts from "typescript";
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../pkg");
 const manifest = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-const names = ["FunctionsClient", "PrivateFunction", "decodeToken", "ScwError", "InvalidArgumentsError", "NotFoundError",
+const names = ["FunctionsClient", "PrivateFunction", "FunctionProxy", "decodeToken", "ScwError", "InvalidArgumentsError", "NotFoundError",
   "DeniedAuthenticationError", "PermissionsDeniedError", "QuotasExceededError", "TransientStateError",
   "TooManyRequestsError", "ValidationError", "NetworkError", "TimeoutError", "AbortError"];
 const entries = {
