@@ -207,47 +207,6 @@ export class PrivateFunction {
   free(): void;
 }
 
-/** Options of `FunctionProxy`: the function, its credential, and who may reach it through the proxy. */
-export type FunctionProxyOptions = PrivateFunctionOptions & {
-  /**
-   * The origins of the pages that may call the proxy, exactly as browsers send them
-   * (`https://app.example`, `http://localhost:5173`). No wildcard: the proxy adds a credential.
-   */
-  allowedOrigins: string[];
-  /**
-   * Decides whether a request may reach the function (a session cookie, an `Authorization` header...);
-   * only `true` lets it through. It sees the request's head: reading its body leaves nothing to forward.
-   */
-  authorize: (request: Request) => boolean | Promise<boolean>;
-  /** Default: GET, HEAD, POST, PUT, PATCH, DELETE. */
-  allowedMethods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
-  /**
-   * Path prefixes a request may reach (`["/api/"]`), checked after decoding and resolving `..`;
-   * default: any path of the function.
-   */
-  allowedPaths?: string[];
-  /** How long the function has to begin its answer before the proxy answers 504. Default 30000. */
-  timeoutMs?: number;
-};
-
-/**
- * Puts a private function behind an edge worker or server that browsers can call: it answers
- * preflights, refuses other origins and requests `authorize` refuses (403, without calling the
- * function), drops the caller's `X-Auth-Token`, `Authorization` and `Cookie`, adds the credential,
- * and streams bodies both ways. The credential never appears in an answer; an unreachable function
- * gives 502, a slow one 504.
- */
-export class FunctionProxy {
-  /** @throws {ValidationError} naming the option that is missing or malformed. */
-  constructor(options: FunctionProxyOptions);
-  /**
-   * Answers a browser's Request (never rejects for a Request). Bound to its proxy: `Deno.serve(proxy.handle)`,
-   * `Bun.serve({ fetch: proxy.handle })`, `export default { fetch: proxy.handle }`.
-   */
-  readonly handle: (request: Request) => Promise<Response>;
-  free(): void;
-}
-
 /** Claims of a function token (`application_claim`, `jti`, `exp`...), as found in the JWT. */
 export interface TokenClaims {
   application_claim?: { namespace_id: string; application_id: string }[];

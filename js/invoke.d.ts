@@ -1,8 +1,7 @@
-// Types of scw-functions-auth/invoke (installed as invoke/index.d.ts): what a page or a proxy
-// needs, re-exported from the full declarations so that both entries share one description.
+// Types of scw-functions-auth/invoke (installed as invoke/index.d.ts): what a page needs,
+// re-exported from the full declarations so that the entries share one description.
 export {
   PrivateFunction,
-  FunctionProxy,
   decodeToken,
   ScwError,
   InvalidArgumentsError,
@@ -17,4 +16,4 @@ export {
   TimeoutError,
   AbortError,
 } from "../index.js";
-export type { PrivateFunctionOptions, FunctionProxyOptions, TokenClaims, ErrorDetail } from "../index.js";
+export type { PrivateFunctionOptions, TokenClaims, ErrorDetail } from "../index.js";

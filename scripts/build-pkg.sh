@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: two entries, `scw-functions-auth` (pkg/) and
-# `scw-functions-auth/invoke` (pkg/invoke/), each from its own wasm: cargo, the wasm-bindgen CLI,
+# Builds the npm package into pkg/: three entries, `scw-functions-auth` (pkg/),
+# `scw-functions-auth/invoke` (pkg/invoke/) and `scw-functions-auth/proxy` (pkg/proxy/), each from
+# its own wasm (cargo features client, none, proxy): cargo, the wasm-bindgen CLI,
 # wasm-opt -Oz, then our entries (js/), esbuild's browser bundle and CommonJS file, the types and
 # package.json.
 set -euo pipefail
@@ -33,8 +34,8 @@ bind() { # cargo's wasm, folder
 # One entry into pkg/$1 ("" for the full one, at the package root), built with cargo's arguments
 # $2...: the glue, the snippets and the wasm from bind(), api.js (the public names of js/api.js that
 # this wasm has), the Node, Deno and workerd entries as they are, and from esbuild the browser
-# entry (one file) and the CommonJS one. The invoke wasm gets its own cargo target folder: in a
-# shared one, each build would relink the crate that the other build's features just replaced.
+# entry (one file) and the CommonJS one. Each wasm gets its own cargo target folder: in a shared
+# one, each build would relink the crate that the other build's features just replaced.
 entry() {
   local dir=$1; shift
   local out="pkg/$dir" target="target${dir:+/$dir}" stage="target/bind/${dir:-full}"
@@ -65,15 +66,18 @@ entry() {
 }
 
 rm -rf pkg
-entry ""
+entry "" --no-default-features --features client
 entry invoke --no-default-features
+entry proxy --no-default-features --features proxy
 
-# Types: the full declarations, and the invoke entry's names re-exported from them. The .d.cts
+# Types: the full declarations, and the subpath entries' names re-exported from them. The .d.cts
 # copies are the same declarations read as CommonJS, for require().
 cp js/index.d.ts pkg/index.d.ts
 cp js/index.d.ts pkg/index.d.cts
-cp js/invoke.d.ts pkg/invoke/index.d.ts
-sed 's#"\.\./index\.js"#"../index.cjs"#' js/invoke.d.ts > pkg/invoke/index.d.cts
+for sub in invoke proxy; do
+  cp "js/$sub.d.ts" "pkg/$sub/index.d.ts"
+  sed 's#"\.\./index\.js"#"../index.cjs"#' "js/$sub.d.ts" > "pkg/$sub/index.d.cts"
+done
 cp README.md pkg/
 node scripts/package-json.mjs > pkg/package.json
 

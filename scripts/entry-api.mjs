@@ -1,6 +1,7 @@
 // Writes an entry's api.js from js/api.js: of the names it re-exports from the wasm-bindgen glue,
-// those this entry's wasm has (the invoke wasm has no FunctionsClient), and the error classes from
-// the very snippet module the wasm imports, so that `instanceof` holds.
+// those this entry's wasm has (only the full one has FunctionsClient), the error classes from the
+// very snippet module the wasm imports, so that `instanceof` holds, and FunctionProxy
+// (js/proxy-api.js) when the wasm has it.
 // Usage: node scripts/entry-api.mjs js/api.js pkg/<entry folder>
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,7 +20,9 @@ const errors = readdirSync(dir, { recursive: true })
   .filter((f) => f.startsWith("snippets/") && f.endsWith("/js/errors.js"));
 if (errors.length !== 1) throw new Error(`${dir}: expected one snippets/*/js/errors.js, found ${errors}`);
 
+// FunctionProxy is exported by a subclass that binds `handle` (js/proxy-api.js).
+const proxy = "FunctionProxy" in glue ? readFileSync(path.join(path.dirname(template), "proxy-api.js"), "utf8") : "";
 writeFileSync(
   path.join(dir, "api.js"),
-  source.replace(list[0], `export { ${names.join(", ")} } from "./scw_functions_auth.js";`).replace("__ERRORS__", `./${errors[0]}`),
+  source.replace(list[0], `export { ${names.join(", ")} } from "./scw_functions_auth.js";`).replace("__ERRORS__", `./${errors[0]}`) + proxy,
 );

@@ -1,10 +1,11 @@
 // Prints pkg/package.json: the fields of Cargo.toml, and for each entry (`scw-functions-auth` at
-// the package root, `scw-functions-auth/invoke` in invoke/) the same `exports` conditions.
+// the package root, `scw-functions-auth/invoke` in invoke/, `scw-functions-auth/proxy` in proxy/)
+// the same `exports` conditions.
 import { readFileSync } from "node:fs";
 
 const cargo = readFileSync("Cargo.toml", "utf8");
 const field = (k) => cargo.match(new RegExp(`^${k} = "(.*)"`, "m"))[1];
-const entries = { ".": "./", "./invoke": "./invoke/" };
+const entries = { ".": "./", "./invoke": "./invoke/", "./proxy": "./proxy/" };
 
 const conditions = (dir) => ({
   types: { require: `${dir}index.d.cts`, default: `${dir}index.d.ts` },
@@ -27,7 +28,7 @@ const pkg = {
   repository: { type: "git", url: `git+${field("repository")}.git` },
   keywords: ["scaleway", "serverless", "functions", "token", "wasm"],
   type: "module",
-  files: ["*.js", "*.cjs", "*.d.ts", "*.d.cts", "*.wasm", "snippets/", "invoke/", "README.md"],
+  files: ["*.js", "*.cjs", "*.d.ts", "*.d.cts", "*.wasm", "snippets/", "invoke/", "proxy/", "README.md"],
   main: "./index.cjs",
   module: "./index.js",
   types: "./index.d.ts",

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { chromium } from "playwright-core";
 import { startEmulator } from "../support/emulator.mjs";
-import { FunctionProxy } from "../../pkg/index.node.js";
+import { FunctionProxy } from "../../pkg/proxy/index.node.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];

@@ -15,8 +15,9 @@ const names = ["FunctionsClient", "PrivateFunction", "FunctionProxy", "decodeTok
   "DeniedAuthenticationError", "PermissionsDeniedError", "QuotasExceededError", "TransientStateError",
   "TooManyRequestsError", "ValidationError", "NetworkError", "TimeoutError", "AbortError"];
 const entries = {
-  "scw-functions-auth": names,
-  "scw-functions-auth/invoke": names.filter((name) => name !== "FunctionsClient"),
+  "scw-functions-auth": names.filter((name) => name !== "FunctionProxy"),
+  "scw-functions-auth/invoke": names.filter((name) => name !== "FunctionsClient" && name !== "FunctionProxy"),
+  "scw-functions-auth/proxy": names.filter((name) => name !== "FunctionsClient"),
 };
 
 /** A project directory with the package installed under node_modules, as a user has it. */

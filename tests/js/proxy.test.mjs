@@ -4,8 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { lib, useEmulator } from "./support.mjs";
+import { FunctionProxy, ValidationError } from "../../pkg/proxy/index.node.js";
 
-const { FunctionsClient, FunctionProxy, ValidationError } = lib;
+const { FunctionsClient } = lib;
 const emu = useEmulator(["--faults", "--rsa-bits", "1024"]);
 const APP = "https://app.example";
 const client = () => new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
