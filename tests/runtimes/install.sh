@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rm -f scw-functions-auth-*.tgz
 tarball=$(cd pkg && npm pack --silent --pack-destination ..)
-projects=(tests/runtimes/{node,deno,workerd,bun,vite,webpack,browser} examples/{node,edge-token-broker})
+projects=(tests/runtimes/{node,deno,workerd,bun,vite,webpack,browser} examples/{node,edge-token-broker,edge-proxy})
 # One npm at a time would wait on the registry nine times in a row.
 pids=()
 for project in "${projects[@]}"; do

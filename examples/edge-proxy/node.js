@@ -1,0 +1,19 @@
+// Node has no fetch-style server: this serves proxy.js with node:http, streaming both bodies.
+// PORT (default 8787) and the settings of proxy.js come from the environment.
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+import worker from "./proxy.js";
+
+createServer(async (incoming, outgoing) => {
+  const method = incoming.method ?? "GET";
+  const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
+    method,
+    headers: Object.entries(incoming.headers).flatMap(([name, value]) => [value].flat().map((v) => [name, v])),
+    body: method === "GET" || method === "HEAD" ? undefined : Readable.toWeb(incoming),
+    duplex: "half",
+  });
+  const response = await worker.fetch(request);
+  outgoing.writeHead(response.status, [...response.headers].flat());
+  if (response.body) Readable.fromWeb(response.body).pipe(outgoing);
+  else outgoing.end();
+}).listen(Number(process.env.PORT ?? 8787), "127.0.0.1");
