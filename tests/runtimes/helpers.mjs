@@ -91,8 +91,8 @@ export async function launchChromium() {
 
 /**
  * Runs one module worker in workerd (npm package `workerd`, installed in tests/runtimes/workerd).
- * workerd resolves no node_modules: the config names every module. Each entry of the package is
- * mounted under its bare name (`scw-functions-auth`, `scw-functions-auth/invoke`: its `workerd`
+ * workerd resolves no node_modules: the config names every module. Each entry of the package that
+ * the worker imports is mounted under its bare name (`scw-functions-auth`, `scw-functions-auth/invoke`: its `workerd`
  * file, and beside it the ES modules and the wasm, as a `wasm` module, of its folder), as a bundler
  * honouring the `workerd` condition would. `modules` maps module names to files for the worker's
  * own code, the first being the main module (workerd resolves bare specifiers like relative ones,
@@ -106,8 +106,10 @@ export async function startWorkerd({ modules, bindings = {} }) {
   const { readdirSync, readFileSync, writeFileSync } = await import("node:fs");
   const files = readdirSync(pkgDir, { recursive: true }).map(String).filter((f) => /\.(js|wasm)$/.test(f));
   const dir = path.posix.dirname(Object.keys(modules)[0]);
+  // Only the entries the worker imports: two subpath entries would put their files in one folder.
+  const imports = Object.values(modules).map((file) => readFileSync(file, "utf8")).join("\n");
   const entries = Object.entries(JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")).exports)
-    .filter(([, conditions]) => conditions.workerd)
+    .filter(([key, conditions]) => conditions.workerd && imports.includes(`"${path.posix.join("scw-functions-auth", key)}"`))
     .map(([key, conditions]) => ({
       name: path.posix.join(dir, "scw-functions-auth", key),
       file: conditions.workerd.slice(2),
