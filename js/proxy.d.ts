@@ -1,24 +1,8 @@
 // Types of scw-functions-auth/proxy (installed as proxy/index.d.ts): FunctionProxy, declared here,
-// and what a page or a proxy needs, re-exported from the full declarations.
+// and everything of scw-functions-auth/invoke.
 import type { PrivateFunctionOptions } from "../index.js";
 
-export {
-  PrivateFunction,
-  decodeToken,
-  ScwError,
-  InvalidArgumentsError,
-  NotFoundError,
-  DeniedAuthenticationError,
-  PermissionsDeniedError,
-  QuotasExceededError,
-  TransientStateError,
-  TooManyRequestsError,
-  ValidationError,
-  NetworkError,
-  TimeoutError,
-  AbortError,
-} from "../index.js";
-export type { PrivateFunctionOptions, TokenClaims, ErrorDetail } from "../index.js";
+export * from "../invoke/index.js";
 
 /** Options of `FunctionProxy`: the function, its credential, and who may reach it through the proxy. */
 export type FunctionProxyOptions = PrivateFunctionOptions & {

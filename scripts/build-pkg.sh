@@ -76,7 +76,7 @@ cp js/index.d.ts pkg/index.d.ts
 cp js/index.d.ts pkg/index.d.cts
 for sub in invoke proxy; do
   cp "js/$sub.d.ts" "pkg/$sub/index.d.ts"
-  sed 's#"\.\./index\.js"#"../index.cjs"#' "js/$sub.d.ts" > "pkg/$sub/index.d.cts"
+  sed -E 's#"\.\./(invoke/)?index\.js"#"../\1index.cjs"#' "js/$sub.d.ts" > "pkg/$sub/index.d.cts"
 done
 cp README.md pkg/
 node scripts/package-json.mjs > pkg/package.json

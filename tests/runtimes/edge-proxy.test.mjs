@@ -58,60 +58,34 @@ test("without the proxy, the private function refuses a call without credential"
   assert.equal((await fetch(emulator.function_url, { headers: { origin: APP } })).status, 403);
 });
 
-test("the proxy on Node (node.js over node:http)", async () => {
-  const port = await freePort();
-  const server = startProcess(process.execPath, ["node.js"], { cwd: example, env: { ...settings, PORT: String(port) } });
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}`, { process: server });
-    await assertProxies(`http://127.0.0.1:${port}`, server);
-  } finally {
-    await server.stop();
-  }
-});
-
-test("the proxy on Deno (deno serve)", async () => {
-  const port = await freePort();
-  const server = startProcess(
-    path.join(here, "deno/node_modules/.bin/deno"),
-    ["serve", "--cached-only", `--allow-env=${Object.keys(settings).join(",")}`, "--allow-net=127.0.0.1",
-      "--host", "127.0.0.1", "--port", String(port), "proxy.js"],
-    { cwd: example, env: { ...settings, ...quiet } },
-  );
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}`, { process: server });
-    await assertProxies(`http://127.0.0.1:${port}`, server);
-  } finally {
-    await server.stop();
-  }
-});
-
-test("the proxy on Bun (its default export served)", async () => {
-  const port = await freePort();
-  const server = startProcess(path.join(here, "bun/node_modules/.bin/bun"), ["proxy.js"], {
+/** Runs the example with `command args` on a free port (`PORT`, or `{port}` in `args`), checks what it proxies, stops it. */
+async function proxiesOn(command, args, env, timeoutMs) {
+  const port = String(await freePort());
+  const server = startProcess(command, args.map((a) => a.replace("{port}", port)), {
     cwd: example,
-    env: { ...settings, PORT: String(port) },
+    env: { ...settings, ...quiet, PORT: port, ...env },
   });
   try {
-    await waitForHttp(`http://127.0.0.1:${port}`, { process: server });
+    await waitForHttp(`http://127.0.0.1:${port}`, { process: server, timeoutMs });
     await assertProxies(`http://127.0.0.1:${port}`, server);
   } finally {
     await server.stop();
   }
-});
+}
 
-test("the proxy on workerd (wrangler dev, local)", async () => {
-  const port = await freePort();
+test("the proxy on Node (node.js over node:http)", () => proxiesOn(process.execPath, ["node.js"]));
+
+test("the proxy on Deno (deno serve)", () =>
+  proxiesOn(path.join(here, "deno/node_modules/.bin/deno"), [
+    "serve", "--cached-only", `--allow-env=${Object.keys(settings).join(",")}`, "--allow-net=127.0.0.1",
+    "--host", "127.0.0.1", "--port", "{port}", "proxy.js",
+  ]));
+
+test("the proxy on Bun (its default export served)", () => proxiesOn(path.join(here, "bun/node_modules/.bin/bun"), ["proxy.js"]));
+
+test("the proxy on workerd (wrangler dev, local)", () => {
   const vars = Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const server = startProcess(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), ...vars], {
-    cwd: example,
-    env: quiet,
-  });
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}`, { process: server, timeoutMs: 60_000 });
-    await assertProxies(`http://127.0.0.1:${port}`, server);
-  } finally {
-    await server.stop();
-  }
+  return proxiesOn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", "{port}", ...vars], {}, 60_000);
 });
 
 test("wrangler deploy --dry-run bundles the example with its wasm", async () => {
