@@ -7,6 +7,7 @@ import { refreshCredentials } from "./credentials.js";
 import { wireDialogs } from "./dialogs.js";
 import { wireGenerate } from "./generate.js";
 import { callUrl, isLocal, resetInvoke, wireInvoke } from "./invoke.js";
+import { wireRotate } from "./keys.js";
 import { resetMigrate, wireMigrate } from "./migrate.js";
 import { state } from "./store.js";
 
@@ -139,6 +140,7 @@ function wire() {
   wireGenerate();
   wireInvoke();
   wireMigrate();
+  wireRotate();
 }
 
 async function start() {

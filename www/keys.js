@@ -1,6 +1,6 @@
 // Making and rotating IAM API keys. Every key gets an expiry: organisations may require one, and a
 // key that never expires is what leaks for years.
-import { $, busy, readExpiry } from "./ui.js";
+import { $, busy, clearError, readExpiry } from "./ui.js";
 import { defaultExpiry } from "./format.js";
 import { showSecret } from "./dialogs.js";
 import { state, session } from "./store.js";
@@ -31,7 +31,7 @@ export function rotateKey(listed) {
   $("rotate-description").textContent = listed.description || "(no description)";
   form.expiresAt.value = defaultExpiry();
   form.deleteOld.checked = false;
-  $("rotate-error").hidden = true;
+  clearError($("rotate-error"));
   dialog.showModal();
   return new Promise((resolve) => {
     const submit = async (event) => {
@@ -46,7 +46,7 @@ export function rotateKey(listed) {
         return key;
       });
       if (!rotated) return;
-      dialog.close("rotated");
+      dialog.close();
       remember(rotated, listed.description);
     };
     form.addEventListener("submit", submit);
@@ -55,4 +55,9 @@ export function rotateKey(listed) {
       resolve();
     }, { once: true });
   });
+}
+
+export function wireRotate() {
+  // A button, not a submit: Enter in the expiry field must rotate, not cancel.
+  $("rotate-cancel").addEventListener("click", () => $("rotate-dialog").close());
 }
