@@ -87,7 +87,7 @@ function steps(page) {
 
   /** Fills and submits "Generate a credential"; `expiryMs` null ticks "No expiration date" (tokens only). */
   async function generate({ kind = "key", description, scope = "This function only", expiryMs }) {
-    await page.getByLabel(kind === "key" ? "IAM API key (recommended)" : "Legacy token").check();
+    await page.getByRole("radio", { name: kind === "key" ? "IAM API key (recommended)" : "Legacy token (deprecated by Scaleway in 2026)" }).check();
     await page.getByLabel("Description", { exact: true }).fill(description);
     if (kind === "token") {
       await page.getByLabel(scope).check();
@@ -200,7 +200,7 @@ describe("the demo page", () => {
     assert.ok(days > 29.9 && days <= 30, `default expiry ${expiry}`);
     assert.equal(await page.getByRole("button", { name: "Generate API key" }).isVisible(), true);
 
-    await page.getByLabel("Legacy token").check();
+    await page.getByRole("radio", { name: "Legacy token (deprecated by Scaleway in 2026)" }).check();
     assert.equal(await page.getByLabel("No expiration date").isVisible(), true);
     assert.equal(await page.getByLabel("This function only").isEnabled(), true);
     assert.equal(await page.getByRole("button", { name: "Generate token" }).isVisible(), true);
