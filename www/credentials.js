@@ -47,7 +47,7 @@ function expiryCell(expiresAt, now) {
     el("span", { class: "date", text: formatDate(expiresAt) }),
     when === "soon" || when === "later" ? el("span", { class: "relative", text: relativeExpiry(expiresAt, now) }) : null,
     when === "soon" ? el("span", { class: "badge soon", text: "Expires soon" }) : null,
-    when === "expired" ? el("span", { class: "badge denied", text: "Expired" }) : null);
+    when === "expired" ? el("span", { class: "badge expired", text: "Expired" }) : null);
 }
 
 const described = (description) =>

@@ -522,6 +522,7 @@ describe("the demo for an organisation in 2026: tokens no longer created, keys t
   });
 
   test("the Security page reads well at 1280 px and at 375 px", async () => {
+    await page.locator("#activity-rows").getByText("no credential").waitFor();
     await mkdir(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
 
