@@ -59,13 +59,21 @@ function actionButton(text, label, className, onclick) {
   return button;
 }
 
-function emptyRow(columns, text) {
-  return el("tr", {}, el("td", { colspan: String(columns), class: "empty", text }));
+/** Draws a list as a table: `columns`, then an actions column named for screen readers only. */
+function renderTable(name, columns, rows, empty) {
+  $(`${name}-list`).replaceChildren(
+    el("table", { id: `${name}-table`, class: "credentials", "aria-labelledby": `${name}-title` },
+      el("thead", {}, el("tr", {},
+        ...columns.map((title) => el("th", { scope: "col", text: title })),
+        el("th", { scope: "col" }, el("span", { class: "visually-hidden", text: "Actions" })))),
+      el("tbody", { id: `${name}-body` }, ...(rows.length
+        ? rows
+        : [el("tr", {}, el("td", { colspan: String(columns.length + 1), class: "empty", text: empty }))]))));
 }
 
 function renderKeys(keys, now) {
   $("keys-status").textContent = `${plural(keys.length, "IAM API key")} for this project: each opens every private function of the project.`;
-  $("keys-body").replaceChildren(...(keys.length ? keys.map((key) => {
+  renderTable("keys", ["Description", "Access key", "Expires"], keys.map((key) => {
     const name = key.description || "(no description)";
     return el("tr", { "data-access-key": key.accessKey },
       el("td", { "data-label": "Description" }, described(key.description)),
@@ -82,12 +90,12 @@ function renderKeys(keys, now) {
           // The key goes with the application and policy made for it.
           deleteIt: () => state.client.deleteFunctionAccessKey(key.accessKey),
         }))));
-  }) : [emptyRow(4, "No IAM API key for this project yet.")]));
+  }), "No IAM API key for this project yet.");
 }
 
 function renderTokens(tokens, now) {
   $("tokens-status").textContent = `${plural(tokens.length, "legacy token")} ${tokens.length === 1 ? "opens" : "open"} this function.`;
-  $("tokens-body").replaceChildren(...(tokens.length ? tokens.map((token) => {
+  renderTable("tokens", ["Description", "Scope", "Status", "Expires"], tokens.map((token) => {
     const name = token.description || "(no description)";
     return el("tr", { "data-token-id": token.id },
       el("td", { "data-label": "Description" }, described(token.description)),
@@ -99,7 +107,7 @@ function renderTokens(tokens, now) {
           id: token.id, kind: "token", name, button, heading: $("tokens-title"), errorTarget: $("tokens-error"),
           deleteIt: () => state.client.deleteToken(token.id),
         }))));
-  }) : [emptyRow(5, "No legacy token opens this function.")]));
+  }), "No legacy token opens this function.");
 }
 
 async function remove({ id, kind, name, button, heading, errorTarget, deleteIt }) {
