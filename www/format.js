@@ -23,7 +23,7 @@ export function relativeExpiry(expiresAt, now = new Date()) {
 }
 
 /** A credential expiring sooner than this is flagged: a week leaves time to rotate or replace it. */
-export const SOON_MS = 7 * 24 * 3600e3;
+const SOON_MS = 7 * 24 * 3600e3;
 
 /** "never", "expired", "soon" (within SOON_MS) or "later". */
 export function expiryState(expiresAt, now = new Date()) {
