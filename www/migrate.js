@@ -42,9 +42,9 @@ async function deleteFunctionTokens() {
   const doomed = functionTokens;
   const confirmed = await confirmAction({
     title: `Delete ${plural(doomed.length, "legacy token")} of ${state.fn.name}?`,
-    message: "These tokens are deleted:",
+    message: doomed.length === 1 ? "This token is deleted:" : "These tokens are deleted:",
     items: doomed.map((token) => token.description || `(no description) ${token.id}`),
-    subject: "them",
+    subject: doomed.length === 1 ? "it" : "them",
     action: `Delete ${plural(doomed.length, "token")}`,
   });
   if (!confirmed) return;
