@@ -1,5 +1,6 @@
-// The Activity panel: the emulator's recent requests (GET /emulator/requests), newest first, with
-// the reason of each call the gateway refused. Shown only when the page is served by the emulator.
+// The Activity panel: the emulator's recent API and function calls (GET /emulator/requests), newest
+// first, with the reason of each call the gateway refused. Shown only when the page is served by the
+// emulator.
 import { $, el } from "./ui.js";
 
 const POLL_MS = 2000;
@@ -16,6 +17,10 @@ const REASONS = {
   no_policy: "key without a policy",
 };
 
+// The page's own files (the demo and the package under /pkg/) are not what the panel is for.
+const isPageFile = ({ method, path }) =>
+  method === "GET" && (path === "/" || path.startsWith("/pkg/") || /^\/[\w.-]+\.(js|css|svg|html)$/.test(path));
+
 function row(entry) {
   const refused = entry.reason ? REASONS[entry.reason] ?? entry.reason : "";
   return el("tr", { class: entry.status >= 400 ? "failed" : null },
@@ -31,7 +36,7 @@ async function refresh(body) {
     const response = await fetch("/emulator/requests", { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const { requests } = await response.json();
-    const recent = requests.slice(-SHOWN).reverse();
+    const recent = requests.filter((entry) => !isPageFile(entry)).slice(-SHOWN).reverse();
     body.replaceChildren(...(recent.length
       ? recent.map(row)
       : [el("tr", {}, el("td", { colspan: "5", class: "empty", text: "No request yet." }))]));

@@ -22,6 +22,54 @@ export function relativeExpiry(expiresAt, now = new Date()) {
   return "expires in less than a minute";
 }
 
+/** A credential expiring sooner than this is flagged: a week leaves time to rotate or replace it. */
+const SOON_MS = 7 * 24 * 3600e3;
+
+/** "never", "expired", "soon" (within SOON_MS) or "later". */
+export function expiryState(expiresAt, now = new Date()) {
+  if (!expiresAt) return "never";
+  const ms = expiresAt.getTime() - now.getTime();
+  if (ms <= 0) return "expired";
+  return ms <= SOON_MS ? "soon" : "later";
+}
+
+/** "1 token", "2 tokens". */
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** One warning about the keys and tokens expiring within SOON_MS or already expired; "" when none. */
+export function expiryWarning(keys, tokens, now = new Date()) {
+  const tally = (state) => [
+    [keys.filter((key) => expiryState(key.expiresAt, now) === state).length, "IAM API key"],
+    [tokens.filter((token) => expiryState(token.expiresAt, now) === state).length, "legacy token"],
+  ];
+  const sentence = (state, one, many, rest) => {
+    const parts = tally(state).filter(([n]) => n > 0);
+    const total = parts.reduce((sum, [n]) => sum + n, 0);
+    if (!total) return "";
+    return `${parts.map(([n, word]) => plural(n, word)).join(" and ")} ${total === 1 ? one : many}${rest}.`;
+  };
+  const [[soonKeys], [soonTokens]] = tally("soon");
+  const advice = [soonKeys && "rotate the keys", soonTokens && "replace the tokens with keys"].filter(Boolean).join(", ");
+  return [
+    sentence("soon", "expires", "expire", ` within 7 days: ${advice}`),
+    sentence("expired", "has", "have", " expired"),
+  ].filter(Boolean).join(" ");
+}
+
+/** How long a new key or token stays valid unless the user changes it. */
+const DEFAULT_VALIDITY_MS = 30 * 24 * 3600e3;
+
+/** The expiration date the forms offer first, as a datetime-local value. */
+export function defaultExpiry(now = new Date()) {
+  return toDateTimeLocal(new Date(now.getTime() + DEFAULT_VALIDITY_MS));
+}
+
+/** The value a datetime-local input shows for `date`, in the browser's time zone. */
+export function toDateTimeLocal(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 export function formatDate(date) {
   return date ? dateTime.format(date) : "No expiration date";
 }

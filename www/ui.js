@@ -51,3 +51,14 @@ export async function busy(buttons, errorTarget, work) {
     }
   }
 }
+
+/** The page asks the user to fix a field before anything is sent. */
+export class FormError extends Error {
+  name = "FormError";
+}
+
+/** The Date a datetime-local input holds (browser time zone); FormError when it is empty. */
+export function readExpiry(input) {
+  if (!input.value) throw new FormError("Choose an expiration date.");
+  return new Date(input.value);
+}

@@ -1,9 +1,12 @@
 // The demo page, driven in real Chromium against the real emulator, the way a user walks it:
-// connect, open the function's Security page, generate tokens and IAM API keys, copy one, call the
-// function with and without them, delete them, and get clear errors for bad input.
+// connect, open the function's Security page, make IAM API keys (always with an expiry), rotate
+// and delete them, keep the legacy token flow complete, migrate from tokens to a key, and call the
+// function with and without a credential. A second emulator plays an organisation in 2026: token
+// creation refused, key expiry required, keys and tokens about to expire or expired.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +19,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const screenshots = path.resolve(root, process.env.SCREENSHOTS ?? path.join(os.tmpdir(), "scw-demo-screenshots"));
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];
+const DAY = 24 * 3600e3;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Retries an assertion until it holds, like a user waiting for the page to settle. */
 async function eventually(check, timeoutMs = 10_000) {
@@ -30,46 +35,80 @@ async function eventually(check, timeoutMs = 10_000) {
   }
 }
 
-describe("the demo page", () => {
-  let emulator;
-  let browser;
-  let page;
+/**
+ * Chromium and a page on the emulator, recording console errors and requests to other origins.
+ * Chromium logs "Failed to load resource" for every 4xx answer; the flows provoke a few on purpose:
+ * 403 from the function gateway (no or revoked credential), 401 from the API (wrong key) and 412
+ * from a refused token creation. Anything else is a real console error.
+ */
+async function openDemo(emulator) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: emulator.api_url });
+  const page = await context.newPage();
+  const origin = new URL(emulator.api_url).origin;
   const consoleErrors = [];
   const foreignRequests = [];
-
-  // Chromium itself logs "Failed to load resource" for every 4xx answer. The flow provokes exactly
-  // two on purpose: 403 from the function gateway (no or revoked token) and 401 from the API (wrong
-  // key). Anything else is a real console error.
-  function isProvokedRefusal(message) {
+  const provoked = (message) => {
     const match = /^Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
     if (!match) return false;
     const { pathname } = new URL(message.location().url, emulator.api_url);
-    return Number(match[1]) === (pathname.startsWith("/fn/") ? 403 : 401);
-  }
+    const expected = pathname.startsWith("/fn/") ? 403 : pathname.endsWith("/tokens") ? 412 : 401;
+    return Number(match[1]) === expected;
+  };
+  page.on("request", (request) => {
+    if (new URL(request.url()).origin !== origin) foreignRequests.push(request.url());
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && !provoked(message)) consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  await page.goto(`${emulator.api_url}/`);
+  await page.locator("body[data-ready=true]").waitFor({ state: "attached" });
+  return { browser, page, consoleErrors, foreignRequests };
+}
 
+/** What a user does on the page, as steps the tests share. */
+function steps(page) {
+  const keyRow = (description) => page.locator("#keys-body tr", { hasText: description });
   const tokenRow = (description) => page.locator("#tokens-body tr", { hasText: description });
   const invokeStatus = () => page.locator("#invoke-status").textContent();
+  const invokeAuth = () => page.locator("#invoke-auth").textContent();
+  const dialog = (name) => page.getByRole("dialog", { name });
 
-  async function setExpiry(offsetMs) {
+  async function setExpiry(input, offsetMs) {
     const value = await page.evaluate((offset) => {
       const date = new Date(Date.now() + offset);
       const pad = (n) => String(n).padStart(2, "0");
       return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
     }, offsetMs);
-    await page.getByLabel("Expiration date", { exact: true }).fill(value);
+    await input.fill(value);
   }
 
-  async function generate({ kind = "Legacy token", description, scope = "This function only", expiryMs = null }) {
-    await page.getByLabel(kind).check();
+  /** Fills and submits "Generate a credential"; `expiryMs` null ticks "No expiration date" (tokens only). */
+  async function generate({ kind = "key", description, scope = "This function only", expiryMs }) {
+    await page.getByRole("radio", { name: kind === "key" ? "IAM API key (recommended)" : "Legacy token (deprecated by Scaleway in 2026)" }).check();
     await page.getByLabel("Description", { exact: true }).fill(description);
-    if (kind === "Legacy token") await page.getByLabel(scope).check();
-    const noExpiry = page.getByLabel("No expiration date");
-    if (expiryMs === null) await noExpiry.check();
-    else {
-      await noExpiry.uncheck();
-      await setExpiry(expiryMs);
+    if (kind === "token") {
+      await page.getByLabel(scope).check();
+      const noExpiry = page.getByLabel("No expiration date");
+      if (expiryMs === null) await noExpiry.check();
+      else await noExpiry.uncheck();
     }
-    await page.getByRole("button", { name: kind === "Legacy token" ? "Generate token" : "Generate API key" }).click();
+    if (expiryMs !== undefined && expiryMs !== null) await setExpiry(page.getByLabel("Expiration date", { exact: true }), expiryMs);
+    await page.getByRole("button", { name: kind === "key" ? "Generate API key" : "Generate token" }).click();
+  }
+
+  /** Reads the secret shown once, closes the dialog and checks that the secret left the page. */
+  async function takeSecret(title) {
+    const shown = dialog(title);
+    await shown.waitFor({ state: "visible" });
+    assert.match(await shown.textContent(), /will not be shown again/);
+    const secret = await page.locator("#token-value").inputValue();
+    await shown.getByRole("button", { name: "Close" }).click();
+    await shown.waitFor({ state: "hidden" });
+    await eventually(async () => assert.equal(await page.locator("#token-value").inputValue(), ""));
+    return secret;
   }
 
   async function connectWith(secretKey) {
@@ -77,38 +116,53 @@ describe("the demo page", () => {
     await page.getByRole("button", { name: "Connect" }).click();
   }
 
-  async function openFunctionSecurity() {
-    await connectWith(emulator.secret_key);
-    await page.getByRole("button", { name: /^Security and tokens of / }).first().click();
+  async function openFunctionSecurity(secretKey) {
+    await connectWith(secretKey);
+    await page.getByRole("button", { name: /^Security and credentials of / }).first().click();
     await page.locator("#function").waitFor({ state: "visible" });
   }
 
-  async function callWithToken(label) {
-    const option = await page.locator("#invoke-token option", { hasText: label }).getAttribute("value");
-    await page.locator("#invoke-token").selectOption(option);
-    await page.getByRole("button", { name: "Call with token" }).click();
+  /** Calls the function with a credential of this session (its option text contains `label`). */
+  async function callWith(label) {
+    const option = await page.locator("#invoke-credential option", { hasText: label }).first().getAttribute("value");
+    await page.locator("#invoke-credential").selectOption(option);
+    await page.getByRole("button", { name: "Call with credential" }).click();
   }
+
+  async function callWithPasted(secret) {
+    await page.locator("#invoke-credential").selectOption("paste");
+    await page.getByLabel("Pasted secret").fill(secret);
+    await page.getByRole("button", { name: "Call with credential" }).click();
+  }
+
+  async function confirmDeletion(rowButton, title, action) {
+    await rowButton.click();
+    const confirm = dialog(title);
+    await confirm.waitFor({ state: "visible" });
+    assert.match(await confirm.textContent(), /irreversible/);
+    await confirm.getByRole("button", { name: action }).click();
+    await confirm.waitFor({ state: "hidden" });
+  }
+
+  return { keyRow, tokenRow, invokeStatus, invokeAuth, dialog, setExpiry, generate, takeSecret, connectWith,
+    openFunctionSecurity, callWith, callWithPasted, confirmDeletion };
+}
+
+describe("the demo page", () => {
+  let emulator;
+  let demo;
+  let page;
+  let user;
 
   before(async () => {
     emulator = await startEmulator();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: emulator.api_url });
-    page = await context.newPage();
-    const origin = new URL(emulator.api_url).origin;
-    page.on("request", (request) => {
-      if (new URL(request.url()).origin !== origin) foreignRequests.push(request.url());
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error" && !isProvokedRefusal(message)) consoleErrors.push(message.text());
-    });
-    page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
-    await page.goto(`${emulator.api_url}/`);
-    await page.locator("body[data-ready=true]").waitFor({ state: "attached" });
+    demo = await openDemo(emulator);
+    page = demo.page;
+    user = steps(page);
   });
 
   after(async () => {
-    await browser?.close();
+    await demo?.browser.close();
     await emulator?.stop();
   });
 
@@ -128,68 +182,56 @@ describe("the demo page", () => {
     const text = await namespaces.textContent();
     assert.match(text, /private/);
     assert.match(text, /https:\/\/[a-z0-9.-]+\.scw\.cloud/);
-    await page.getByRole("button", { name: /^Security and tokens of / }).first().click();
+    await page.getByRole("button", { name: /^Security and credentials of / }).first().click();
     await page.locator("#function").waitFor({ state: "visible" });
     assert.match(await page.locator("#breadcrumb").textContent(), /Security/);
     assert.match(await page.locator("#invoke-url").textContent(), new RegExp(`/fn/${emulator.function_id}`));
+    await eventually(async () => assert.match(await page.locator("#keys-body").textContent(), /No IAM API key/));
   });
 
-  test("the generate flow recommends an IAM API key and says why tokens are deprecated", async () => {
+  test("the generate form leads with an IAM API key that always expires, 30 days ahead unless changed", async () => {
     assert.equal(await page.getByLabel("IAM API key (recommended)").isChecked(), true);
-    assert.equal(await page.getByLabel("Legacy token").isChecked(), false);
+    assert.equal(await page.getByLabel("Legacy token (deprecated by Scaleway in 2026)").isChecked(), false);
     assert.match(await page.locator("#kind-hint").textContent(), /deprecated.*IAM API key/s);
-    assert.equal(await page.getByLabel("This function only").isDisabled(), true, "a key covers the project");
+    assert.equal(await page.getByLabel("No expiration date").isVisible(), false, "a key is never offered no expiry");
+    assert.equal(await page.getByLabel("This function only").isVisible(), false, "a key covers the project");
+    const expiry = await page.getByLabel("Expiration date", { exact: true }).inputValue();
+    const days = (new Date(expiry) - Date.now()) / DAY;
+    assert.ok(days > 29.9 && days <= 30, `default expiry ${expiry}`);
     assert.equal(await page.getByRole("button", { name: "Generate API key" }).isVisible(), true);
-    await page.getByLabel("Legacy token").check();
-    assert.equal(await page.getByLabel("This function only").isDisabled(), false);
+
+    await page.getByRole("radio", { name: "Legacy token (deprecated by Scaleway in 2026)" }).check();
+    assert.equal(await page.getByLabel("No expiration date").isVisible(), true);
+    assert.equal(await page.getByLabel("This function only").isEnabled(), true);
     assert.equal(await page.getByRole("button", { name: "Generate token" }).isVisible(), true);
+    await page.getByLabel("IAM API key (recommended)").check();
   });
 
-  test("a token generated with an expiry is shown once, copied to the clipboard and listed as expiring in 3 days", async () => {
-    await generate({ description: "CI deploy job", expiryMs: 3 * 24 * 3600e3 + 5 * 60e3 });
-    const dialog = page.getByRole("dialog", { name: "Copy your token" });
-    await dialog.waitFor({ state: "visible" });
-    assert.match(await dialog.textContent(), /will not be shown again/);
+  test("an IAM API key is shown once, copied, and listed with its expiry and without its secret", async () => {
+    await user.generate({ description: "Edge worker" });
+    const shown = user.dialog("Copy your API key secret");
+    await shown.waitFor({ state: "visible" });
     const secret = await page.locator("#token-value").inputValue();
-    assert.equal(secret.split(".").length, 3, "the token is a JWT");
-
-    await dialog.getByRole("button", { name: "Copy" }).click();
+    assert.match(secret, UUID, "the secret is a UUID");
+    await shown.getByRole("button", { name: "Copy" }).click();
     await eventually(async () => assert.match(await page.locator("#copy-status").textContent(), /Copied/));
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
-
-    await dialog.getByRole("button", { name: "Close" }).click();
-    await dialog.waitFor({ state: "hidden" });
-    await eventually(async () =>
-      assert.equal(await page.locator("#token-value").inputValue(), "", "the secret leaves the dialog when it closes"));
+    assert.equal(await user.takeSecret("Copy your API key secret"), secret);
 
     await eventually(async () => {
-      const row = await tokenRow("CI deploy job").textContent();
-      assert.match(row, /Function/);
-      assert.match(row, /expires in 3 days/);
-      assert.match(row, /ready/);
+      const row = await user.keyRow("Edge worker").textContent();
+      assert.match(row, /SCW[A-Z0-9]{17}/);
+      assert.match(row, /expires in (30 days|1 month|next month)/);
+      assert.doesNotMatch(row, /Expires soon/);
     });
-    assert.doesNotMatch(await page.locator("#tokens-table").textContent(), /<hidden>|eyJ/, "no secret in the list");
+    assert.doesNotMatch(await page.locator("#keys-table").textContent(), new RegExp(secret), "no secret in the list");
+    assert.equal(await page.locator("#expiry-warning").isHidden(), true);
   });
 
-  test("a namespace token generated with no expiration date is listed next to the first one", async () => {
-    await generate({ description: "Nightly batch", scope: "Every function of the namespace" });
-    const dialog = page.getByRole("dialog", { name: "Copy your token" });
-    await dialog.waitFor({ state: "visible" });
-    await page.keyboard.press("Escape");
-    await dialog.waitFor({ state: "hidden" });
-    await eventually(async () => {
-      const row = await tokenRow("Nightly batch").textContent();
-      assert.match(row, /Namespace/);
-      assert.match(row, /No expiration date/);
-      assert.match(row, /ready/);
-    });
-    assert.equal(await page.locator("#tokens-body tr").count(), 2);
-  });
-
-  test("calling the private function without a token is refused with 403, with a token it answers 200", async () => {
-    await page.getByRole("button", { name: "Call without token" }).click();
-    await eventually(async () => assert.match(await invokeStatus(), /^403/));
-    assert.match(await page.locator("#invoke-auth").textContent(), /without token/);
+  test("calling the private function without a credential is refused with 403, with the key it answers 200", async () => {
+    await page.getByRole("button", { name: "Call without credential" }).click();
+    await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
+    assert.match(await user.invokeAuth(), /without credential/);
 
     // The gateway answers slowly this once so that the busy state can be seen.
     await page.route("**/fn/**", async (route) => {
@@ -199,103 +241,153 @@ describe("the demo page", () => {
     await page.getByLabel("Method").selectOption("POST");
     await page.getByLabel("Path", { exact: true }).fill("/orders?id=42");
     await page.getByLabel("Body", { exact: true }).fill('{"hello":"world"}');
-    await callWithToken("CI deploy job");
-    const button = page.getByRole("button", { name: "Call with token" });
+    await user.callWith("Edge worker");
+    const button = page.getByRole("button", { name: "Call with credential" });
     assert.equal(await button.getAttribute("aria-busy"), "true");
     assert.equal(await button.isDisabled(), true);
-    await eventually(async () => assert.match(await invokeStatus(), /^200/));
+    await eventually(async () => assert.match(await user.invokeStatus(), /^200/));
     await page.unroute("**/fn/**");
     assert.equal(await button.isDisabled(), false);
     assert.match(await page.locator("#invoke-time").textContent(), /^\d+ ms$/);
+    assert.match(await user.invokeAuth(), /IAM API key “Edge worker”/);
     const body = await page.locator("#invoke-response").textContent();
     assert.match(body, /hello/);
     assert.match(body, /orders/);
-
-    await callWithToken("Nightly batch");
-    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /Nightly batch/));
-    assert.match(await invokeStatus(), /^200/);
+    await page.getByLabel("Method").selectOption("GET");
   });
 
-  test("the Security page reads well at 1280 px and at 375 px", async () => {
-    await mkdir(screenshots, { recursive: true });
-    await page.locator("#function-title").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
+  test("a key expiring within 7 days is flagged in its row and in a warning above the lists", async () => {
+    await user.generate({ description: "Short-lived", expiryMs: 3 * DAY + 5 * 60e3 });
+    await user.takeSecret("Copy your API key secret");
+    await eventually(async () => {
+      const row = await user.keyRow("Short-lived").textContent();
+      assert.match(row, /expires in 3 days/);
+      assert.match(row, /Expires soon/);
+    });
+    assert.match(await page.locator("#expiry-warning").textContent(), /^1 IAM API key expires within 7 days: rotate the keys\.$/);
+  });
 
-    await page.setViewportSize({ width: 375, height: 812 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(overflow <= 375, `the page scrolls sideways at 375 px (${overflow} px wide)`);
-    await page.screenshot({ path: path.join(screenshots, "demo-mobile.png"), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
+  test("rotating a key shows the new secret once and keeps the old key until asked to delete it", async () => {
+    await user.keyRow("Edge worker").getByRole("button", { name: "Rotate API key Edge worker" }).click();
+    const rotate = user.dialog("Rotate this API key?");
+    await rotate.waitFor({ state: "visible" });
+    assert.equal(await page.evaluate(() => document.activeElement.id), "rotate-expiry", "focus moves into the dialog");
+    assert.equal(await page.getByLabel("Delete the old key now").isChecked(), false);
+    await rotate.getByRole("button", { name: "Rotate key" }).click();
+    const rotated = await user.takeSecret("Copy your API key secret");
+    assert.match(rotated, UUID);
+    await eventually(async () => assert.equal(await user.keyRow("Edge worker").count(), 2, "old and new key"));
+
+    const options = await page.locator("#invoke-credential option", { hasText: "Edge worker" }).allTextContents();
+    assert.equal(options.length, 2, "both keys can be called with");
+    await page.locator("#invoke-credential").selectOption({ label: options[1] });
+    await page.getByRole("button", { name: "Call with credential" }).click();
+    await eventually(async () => assert.match(await user.invokeStatus(), /^200/));
+
+    // Rotate the first key again, this time deleting it: its callers are refused from now on.
+    const first = options[0].match(/SCW[A-Z0-9]{17}/)[0];
+    await page.locator(`#keys-body tr[data-access-key="${first}"]`).getByRole("button", { name: /^Rotate/ }).click();
+    await rotate.waitFor({ state: "visible" });
+    await page.getByLabel("Delete the old key now").check();
+    await rotate.getByRole("button", { name: "Rotate key" }).click();
+    await user.takeSecret("Copy your API key secret");
+    await eventually(async () => {
+      assert.equal(await page.locator(`#keys-body tr[data-access-key="${first}"]`).count(), 0);
+      assert.equal(await user.keyRow("Edge worker").count(), 2);
+    });
+    await user.callWith(`${first}) (deleted)`);
+    await eventually(async () => assert.match(await user.invokeAuth(), /Edge worker.*deleted/));
+    assert.match(await user.invokeStatus(), /^403/);
+  });
+
+  test("deleting a key asks first, then revokes it: calling with it is refused with 403", async () => {
+    const remove = user.keyRow("Short-lived").getByRole("button", { name: "Delete API key Short-lived" });
+    await remove.focus();
+    await page.keyboard.press("Enter");
+    const confirm = user.dialog("Delete this API key?");
+    await confirm.waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "hidden" });
+    assert.equal(await user.keyRow("Short-lived").count(), 1, "cancelling keeps the key");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Delete API key Short-lived");
+
+    await user.confirmDeletion(remove, "Delete this API key?", "Delete API key");
+    await eventually(async () => assert.equal(await user.keyRow("Short-lived").count(), 0));
+    assert.equal(await page.locator("#expiry-warning").isHidden(), true, "nothing expires soon any more");
+    await user.callWith("Short-lived");
+    await eventually(async () => assert.match(await user.invokeAuth(), /Short-lived.*deleted/));
+    assert.match(await user.invokeStatus(), /^403/);
+  });
+
+  test("a legacy token generated with an expiry is shown once, copied and listed as expiring soon", async () => {
+    await user.generate({ kind: "token", description: "CI deploy job", expiryMs: 3 * DAY + 5 * 60e3 });
+    const shown = user.dialog("Copy your token");
+    await shown.waitFor({ state: "visible" });
+    const secret = await page.locator("#token-value").inputValue();
+    assert.equal(secret.split(".").length, 3, "the token is a JWT");
+    await shown.getByRole("button", { name: "Copy" }).click();
+    await eventually(async () => assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret));
+    await user.takeSecret("Copy your token");
+
+    await eventually(async () => {
+      const row = await user.tokenRow("CI deploy job").textContent();
+      assert.match(row, /Function/);
+      assert.match(row, /expires in 3 days/);
+      assert.match(row, /Expires soon/);
+      assert.match(row, /ready/);
+    });
+    assert.doesNotMatch(await page.locator("#tokens-table").textContent(), /<hidden>|eyJ/, "no secret in the list");
+    assert.match(await page.locator("#expiry-warning").textContent(), /^1 legacy token expires within 7 days: replace the tokens with keys\.$/);
+  });
+
+  test("a namespace token with no expiration date is listed next to it, and both open the function", async () => {
+    await user.generate({ kind: "token", description: "Nightly batch", scope: "Every function of the namespace", expiryMs: null });
+    await user.dialog("Copy your token").waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    await eventually(async () => {
+      const row = await user.tokenRow("Nightly batch").textContent();
+      assert.match(row, /Namespace/);
+      assert.match(row, /No expiration date/);
+      assert.match(row, /ready/);
+    });
+    assert.equal(await page.locator("#tokens-body tr").count(), 2);
+
+    await user.callWith("CI deploy job");
+    await eventually(async () => assert.match(await user.invokeAuth(), /legacy token “CI deploy job”/));
+    assert.match(await user.invokeStatus(), /^200/);
+    await user.callWith("Nightly batch");
+    await eventually(async () => assert.match(await user.invokeAuth(), /Nightly batch/));
+    assert.match(await user.invokeStatus(), /^200/, "legacy tokens keep working beside keys");
   });
 
   test("deleting a token asks first, then revokes it: calling with it is refused with 403 again", async () => {
-    const dialog = page.getByRole("dialog", { name: "Delete this token?" });
     const remove = page.getByRole("button", { name: "Delete token CI deploy job" });
-
-    await remove.focus();
-    await page.keyboard.press("Enter");
-    await dialog.waitFor({ state: "visible" });
-    assert.match(await dialog.textContent(), /irreversible/);
-    assert.match(await dialog.textContent(), /loses access/);
-    await page.keyboard.press("Escape");
-    await dialog.waitFor({ state: "hidden" });
-    assert.equal(await tokenRow("CI deploy job").count(), 1, "cancelling keeps the token");
-
     await remove.click();
-    await dialog.getByRole("button", { name: "Delete token" }).click();
-    await eventually(async () => assert.equal(await tokenRow("CI deploy job").count(), 0));
-    assert.equal(await tokenRow("Nightly batch").count(), 1);
-
-    await callWithToken("CI deploy job (deleted)");
-    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /deleted/));
-    assert.match(await invokeStatus(), /^403/);
-  });
-
-  test("an IAM API key is shown once, opens the function beside the tokens, and deleted is refused", async () => {
-    await generate({ kind: "IAM API key (recommended)", description: "Edge worker", expiryMs: 24 * 3600e3 + 5 * 60e3 });
-    const dialog = page.getByRole("dialog", { name: "Copy your API key secret" });
-    await dialog.waitFor({ state: "visible" });
-    assert.match(await dialog.textContent(), /API key secret will not be shown again/);
-    const secret = await page.locator("#token-value").inputValue();
-    assert.match(secret, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "the secret is a UUID");
-    await dialog.getByRole("button", { name: "Close" }).click();
-    await dialog.waitFor({ state: "hidden" });
-    await eventually(async () => {
-      const row = await tokenRow("Edge worker").textContent();
-      assert.match(row, /Project \(IAM API key\)/);
-      assert.match(row, /expires tomorrow/);
-    });
-    assert.doesNotMatch(await page.locator("#tokens-table").textContent(), new RegExp(secret), "no secret in the list");
-
-    await page.getByLabel("Method").selectOption("GET");
-    await callWithToken("Edge worker (IAM API key)");
-    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /IAM API key “Edge worker”/));
-    assert.match(await invokeStatus(), /^200/);
-    await callWithToken("Nightly batch");
-    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /Nightly batch/));
-    assert.match(await invokeStatus(), /^200/, "legacy tokens keep working beside keys");
-
-    await page.getByRole("button", { name: "Delete API key Edge worker" }).click();
-    const confirm = page.getByRole("dialog", { name: "Delete this API key?" });
+    const confirm = user.dialog("Delete this token?");
     await confirm.waitFor({ state: "visible" });
-    await confirm.getByRole("button", { name: "Delete API key" }).click();
-    await eventually(async () => assert.equal(await tokenRow("Edge worker").count(), 0));
-    await callWithToken("Edge worker (IAM API key) (deleted)");
-    await eventually(async () => assert.match(await page.locator("#invoke-auth").textContent(), /Edge worker.*deleted/));
-    assert.match(await invokeStatus(), /^403/);
+    assert.match(await confirm.textContent(), /loses access/);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await user.tokenRow("CI deploy job").count(), 1, "cancelling keeps the token");
+
+    await user.confirmDeletion(remove, "Delete this token?", "Delete token");
+    await eventually(async () => assert.equal(await user.tokenRow("CI deploy job").count(), 0));
+    assert.equal(await user.tokenRow("Nightly batch").count(), 1);
+    await user.callWith("CI deploy job");
+    await eventually(async () => assert.match(await user.invokeAuth(), /CI deploy job.*deleted/));
+    assert.match(await user.invokeStatus(), /^403/);
   });
 
   test("an expiry in the past is refused inline, naming the error class", async () => {
-    await generate({ description: "Too late", expiryMs: -24 * 3600e3 });
-    const error = page.locator("#token-error");
+    await user.generate({ description: "Too late", expiryMs: -DAY });
+    const error = page.locator("#credential-error");
     await error.waitFor({ state: "visible" });
     assert.match(await error.textContent(), /^(ValidationError|InvalidArgumentsError)\b.*expir/i);
-    assert.equal(await page.getByRole("dialog", { name: "Copy your token" }).isHidden(), true);
-    assert.equal(await tokenRow("Too late").count(), 0);
+    assert.equal(await user.dialog("Copy your API key secret").isHidden(), true);
+    assert.equal(await user.keyRow("Too late").count(), 0);
   });
 
   test("an empty secret key is refused inline, naming the error class", async () => {
-    await connectWith("");
+    await user.connectWith("");
     const error = page.locator("#connect-error");
     await error.waitFor({ state: "visible" });
     assert.match(await error.textContent(), /^ValidationError\b.*secret/i);
@@ -303,29 +395,27 @@ describe("the demo page", () => {
   });
 
   test("a wrong secret key is refused inline as a DeniedAuthenticationError", async () => {
-    await connectWith("00000000-0000-4000-8000-000000000000");
+    await user.connectWith("00000000-0000-4000-8000-000000000000");
     const error = page.locator("#connect-error");
     await eventually(async () => assert.match(await error.textContent(), /^DeniedAuthenticationError \(401 denied_authentication\)/));
     assert.equal(await page.locator("#namespaces").isHidden(), true);
   });
 
   test("the right key connects again after a failure and clears the error", async () => {
-    await openFunctionSecurity();
+    await user.openFunctionSecurity(emulator.secret_key);
     assert.equal(await page.locator("#connect-error").isHidden(), true);
-    assert.equal(await tokenRow("Nightly batch").count(), 1);
+    await eventually(async () => assert.equal(await user.tokenRow("Nightly batch").count(), 1));
   });
 
-  test("a keyboard user generates, copies and dismisses a token without the mouse", async () => {
-    const noExpiry = page.getByLabel("No expiration date");
-    await noExpiry.focus();
-    if (!(await noExpiry.isChecked())) await page.keyboard.press("Space");
-    assert.equal(await noExpiry.isChecked(), true);
+  test("a keyboard user generates, copies and dismisses a key without the mouse", async () => {
+    await page.getByLabel("IAM API key (recommended)").check();
+    await user.setExpiry(page.getByLabel("Expiration date", { exact: true }), 30 * DAY);
     await page.getByLabel("Description", { exact: true }).focus();
     await page.keyboard.type("Keyboard only");
     await page.keyboard.press("Enter");
-    const dialog = page.getByRole("dialog", { name: "Copy your token" });
+    const dialog = user.dialog("Copy your API key secret");
     await dialog.waitFor({ state: "visible" });
-    assert.equal(await page.evaluate(() => document.activeElement.id), "token-value", "focus lands on the token");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "token-value", "focus lands on the secret");
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.textContent), "Copy");
     await page.keyboard.press("Enter");
@@ -333,12 +423,164 @@ describe("the demo page", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     await eventually(async () =>
-      assert.equal(await page.evaluate(() => document.activeElement.id), "token-description", "focus returns where it was"));
-    await eventually(async () => assert.equal(await tokenRow("Keyboard only").count(), 1));
+      assert.equal(await page.evaluate(() => document.activeElement.id), "credential-description", "focus returns where it was"));
+    await eventually(async () => assert.equal(await user.keyRow("Keyboard only").count(), 1));
   });
 
   test("nothing left the page for another origin and the console stayed free of errors", () => {
-    assert.deepEqual(foreignRequests, []);
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(demo.foreignRequests, []);
+    assert.deepEqual(demo.consoleErrors, []);
+  });
+});
+
+describe("the demo for an organisation in 2026: tokens no longer created, keys that must expire", () => {
+  const projectId = randomUUID();
+  const organizationId = randomUUID();
+  const functionId = randomUUID();
+  const namespaceId = randomUUID();
+  const applicationId = randomUUID();
+  const at = (offsetMs) => new Date(Date.now() + offsetMs).toISOString();
+  const token = (description, expiresMs, scope = { function_id: functionId }) =>
+    ({ id: randomUUID(), ...scope, description, expires_at: expiresMs === null ? null : at(expiresMs) });
+  const tokens = [
+    token("Old CI job", null),
+    token("Cron", 3 * DAY),
+    token("Webhook", -DAY),
+    token("Shared batch", null, { namespace_id: namespaceId }),
+  ];
+  let oldCiJwt;
+  let folder;
+  let emulator;
+  let demo;
+  let page;
+  let user;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), "scw-demo-2026-"));
+    const seed = path.join(folder, "seed.json");
+    await writeFile(seed, JSON.stringify({
+      project_id: projectId,
+      organization_id: organizationId,
+      namespaces: [{ id: namespaceId, name: "shop", region: "fr-par",
+        functions: [{ id: functionId, name: "cart", privacy: "private" }] }],
+      // The application and policy `createFunctionAccessKey` would have made, so that the keys are listed.
+      applications: [{ id: applicationId, name: `functions-${projectId}`, description: "partner" }],
+      policies: [{ name: "partner-call", application_id: applicationId,
+        rules: [{ permission_set_names: ["FunctionsPrivateAccess"], project_ids: [projectId] }] }],
+      api_keys: [
+        { access_key: "SCWPARTNEROLD0000001", secret_key: randomUUID(), application_id: applicationId,
+          description: "Partner (2025)", expires_at: at(-2 * DAY) },
+        { access_key: "SCWPARTNERNEW0000002", secret_key: randomUUID(), application_id: applicationId,
+          description: "Partner", expires_at: at(2 * DAY) },
+      ],
+      tokens,
+    }));
+    emulator = await startEmulator(["--seed", seed, "--legacy-token-creation", "refuse", "--require-key-expiry"]);
+    demo = await openDemo(emulator);
+    page = demo.page;
+    user = steps(page);
+    await user.openFunctionSecurity(emulator.secret_key);
+  });
+
+  after(async () => {
+    await demo?.browser.close();
+    await emulator?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  /** The JWT of a seeded token, as its owner kept it when it was made. */
+  async function seededJwt(id) {
+    const response = await fetch(`${emulator.api_url}/emulator/seeded-tokens`, { headers: { "X-Auth-Token": emulator.secret_key } });
+    const { tokens: alive } = await response.json();
+    return alive.find((seeded) => seeded.id === id).token;
+  }
+
+  test("keys are listed with their expiry, expired ones marked, and those expiring within 7 days flagged", async () => {
+    await eventually(async () => {
+      const partner = await user.keyRow("SCWPARTNERNEW0000002").textContent();
+      assert.match(partner, /expires in 2 days/);
+      assert.match(partner, /Expires soon/);
+    });
+    const old = await user.keyRow("Partner (2025)").textContent();
+    assert.match(old, /Expired/);
+    assert.doesNotMatch(old, /Expires soon/);
+    assert.match(await user.tokenRow("Cron").textContent(), /Expires soon/);
+    assert.match(await user.tokenRow("Webhook").textContent(), /Expired/);
+    assert.match(await user.tokenRow("Old CI job").textContent(), /No expiration date/);
+    assert.equal(await page.locator("#expiry-warning").textContent(),
+      "1 IAM API key and 1 legacy token expire within 7 days: rotate the keys, replace the tokens with keys. " +
+      "1 IAM API key and 1 legacy token have expired.");
+  });
+
+  test("a legacy token that still exists opens the function; without it the call is refused", async () => {
+    oldCiJwt = await seededJwt(tokens[0].id);
+    await user.callWithPasted(oldCiJwt);
+    await eventually(async () => assert.match(await user.invokeAuth(), /pasted secret/));
+    assert.match(await user.invokeStatus(), /^200/);
+    await page.getByRole("button", { name: "Call without credential" }).click();
+    await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
+  });
+
+  test("the Security page reads well at 1280 px and at 375 px", async () => {
+    await page.locator("#activity-rows").getByText("no credential").waitFor();
+    await mkdir(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 375, `the page scrolls sideways at 375 px (${overflow} px wide)`);
+    await page.locator("#function-title").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshots, "demo-mobile.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test("creating a legacy token is refused inline with the API's own message", async () => {
+    await user.generate({ kind: "token", description: "One more", expiryMs: 5 * DAY });
+    const error = page.locator("#credential-error");
+    await error.waitFor({ state: "visible" });
+    assert.match(await error.textContent(), /precondition_failed.*creating function tokens is disabled: call private functions with IAM API keys/);
+    assert.equal(await user.dialog("Copy your token").isHidden(), true);
+    assert.equal(await user.tokenRow("One more").count(), 0);
+  });
+
+  test("the Migrate step makes a key with an expiry, then deletes the function's legacy tokens once confirmed", async () => {
+    const remove = page.getByRole("button", { name: "Delete 3 legacy tokens…" });
+    assert.equal(await remove.isEnabled(), true, "the project already has a live key");
+    assert.match(await page.locator("#migrate-delete-hint").textContent(), /3 legacy tokens of this function are left.*1 namespace token/);
+
+    await page.getByRole("button", { name: "Make the key" }).click();
+    const secret = await user.takeSecret("Copy your API key secret");
+    assert.match(secret, UUID);
+    await eventually(async () => assert.match(await user.keyRow("Replaces the legacy tokens of cart").textContent(), /expires in (30 days|1 month|next month)/));
+
+    await remove.click();
+    const confirm = user.dialog("Delete 3 legacy tokens of cart?");
+    await confirm.waitFor({ state: "visible" });
+    const listed = await confirm.locator("li").allTextContents();
+    assert.deepEqual(listed, ["Old CI job", "Cron", "Webhook"]);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "hidden" });
+    assert.equal(await user.tokenRow("Old CI job").count(), 1, "cancelling keeps the tokens");
+
+    await user.confirmDeletion(remove, "Delete 3 legacy tokens of cart?", "Delete 3 tokens");
+    await eventually(async () => assert.match(await page.locator("#migrate-status").textContent(), /Deleted 3 legacy tokens of cart/));
+    assert.equal(await page.locator("#tokens-body tr").count(), 1);
+    assert.equal(await user.tokenRow("Shared batch").count(), 1, "the namespace token stays");
+    assert.equal(await page.getByRole("button", { name: "Delete legacy tokens…" }).isDisabled(), true);
+
+    await user.callWith("Replaces the legacy tokens of cart");
+    await eventually(async () => assert.match(await user.invokeAuth(), /IAM API key “Replaces the legacy tokens of cart”/));
+    assert.match(await user.invokeStatus(), /^200/);
+  });
+
+  test("a token deleted by the migration no longer opens the function", async () => {
+    await user.callWithPasted(oldCiJwt);
+    await eventually(async () => assert.match(await user.invokeAuth(), /pasted secret/));
+    await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
+  });
+
+  test("nothing left the page for another origin and the console stayed free of errors", () => {
+    assert.deepEqual(demo.foreignRequests, []);
+    assert.deepEqual(demo.consoleErrors, []);
   });
 });

@@ -1,7 +1,7 @@
 // The words the demo page shows for expiries and errors (www/format.js has no DOM, so Node runs it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeError, relativeExpiry } from "../../www/format.js";
+import { defaultExpiry, describeError, expiryState, expiryWarning, relativeExpiry, toDateTimeLocal } from "../../www/format.js";
 
 const now = new Date("2027-01-10T12:00:00Z");
 const after = (ms) => new Date(now.getTime() + ms);
@@ -47,4 +47,29 @@ test("a validation error names the refused field unless the message already does
 
 test("a network failure keeps the browser's own error name", () => {
   assert.equal(describeError(new TypeError("Failed to fetch")), "TypeError: Failed to fetch");
+});
+
+test("a credential is flagged within 7 days of its expiry, and marked once expired", () => {
+  assert.equal(expiryState(after(8 * DAY), now), "later");
+  assert.equal(expiryState(after(7 * DAY), now), "soon");
+  assert.equal(expiryState(after(60e3), now), "soon");
+  assert.equal(expiryState(now, now), "expired");
+  assert.equal(expiryState(undefined, now), "never");
+});
+
+test("the expiry warning counts keys and tokens expiring soon, then those expired", () => {
+  const keys = [{ expiresAt: after(2 * DAY) }, { expiresAt: after(-DAY) }, { expiresAt: after(30 * DAY) }];
+  const tokens = [{ expiresAt: after(3 * DAY) }, { expiresAt: after(6 * DAY) }, {}];
+  assert.equal(expiryWarning(keys, tokens, now),
+    "1 IAM API key and 2 legacy tokens expire within 7 days: rotate the keys, replace the tokens with keys. " +
+    "1 IAM API key has expired.");
+  assert.equal(expiryWarning([{ expiresAt: after(DAY) }], [], now),
+    "1 IAM API key expires within 7 days: rotate the keys.");
+  assert.equal(expiryWarning([{ expiresAt: after(30 * DAY) }], [{}], now), "");
+});
+
+test("new keys and tokens are offered an expiry 30 days ahead, as a datetime-local value", () => {
+  const local = new Date(2027, 0, 10, 9, 5);
+  assert.equal(toDateTimeLocal(local), "2027-01-10T09:05");
+  assert.equal(defaultExpiry(local), toDateTimeLocal(new Date(2027, 1, 9, 9, 5)));
 });
