@@ -23,6 +23,8 @@ lint: setup
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features client $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features proxy $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
 
 test-rust:
