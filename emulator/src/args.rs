@@ -49,7 +49,8 @@ pub struct Args {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_key_validity: Option<time::Duration>,
     /// Size of new namespace RSA keys (the real API uses 4096; 2048 starts and signs faster).
-    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1024..=8192))]
+    /// `ring`, which signs the tokens, takes 2048 to 4096 bits.
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(2048..=4096))]
     pub rsa_bits: u32,
     /// Secret key the API accepts (default: the seed file's, else the stored one, else a random one).
     #[arg(long, value_name = "UUID")]

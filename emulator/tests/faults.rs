@@ -44,7 +44,7 @@ fn raw_get(emulator: &Emulator, path: &str) -> Vec<u8> {
 
 #[test]
 fn without_the_flag_there_is_no_fault_endpoint() {
-    let emulator = Emulator::start(&["--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&[]);
     let url = emulator.url("/emulator/faults");
     let answer = emulator.send("POST", &url, &[], Some(r#"[{"kind":"reset"}]"#));
     assert!(answer.status >= 400 && answer.status < 500, "{answer:?}");
@@ -53,7 +53,7 @@ fn without_the_flag_there_is_no_fault_endpoint() {
 
 #[test]
 fn each_queued_status_fault_hits_one_request_in_order() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     queue(
         &emulator,
         json!([
@@ -78,7 +78,7 @@ fn each_queued_status_fault_hits_one_request_in_order() {
 
 #[test]
 fn a_reset_closes_the_connection_without_any_answer() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     queue(&emulator, json!({ "kind": "reset" }));
     assert_eq!(raw_get(&emulator, TOKENS), b"");
     assert!(raw_get(&emulator, TOKENS).starts_with(b"HTTP/1.1 200"));
@@ -86,7 +86,7 @@ fn a_reset_closes_the_connection_without_any_answer() {
 
 #[test]
 fn a_fault_after_the_handler_lets_the_create_land() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     queue(
         &emulator,
         json!([
@@ -107,7 +107,7 @@ fn a_fault_after_the_handler_lets_the_create_land() {
 
 #[test]
 fn unreadable_answers_look_like_a_broken_proxy_or_a_cut_connection() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     queue(
         &emulator,
         json!([
@@ -131,7 +131,7 @@ fn unreadable_answers_look_like_a_broken_proxy_or_a_cut_connection() {
 
 #[test]
 fn a_slow_fault_delays_the_real_answer_and_repeats_as_asked() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     queue(
         &emulator,
         json!({ "kind": "slow", "delay_ms": 300, "times": 2, "path": TOKENS }),
@@ -148,7 +148,7 @@ fn a_slow_fault_delays_the_real_answer_and_repeats_as_asked() {
 
 #[test]
 fn a_fault_without_its_status_is_refused() {
-    let emulator = Emulator::start(&["--faults", "--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&["--faults"]);
     let url = emulator.url("/emulator/faults");
     let headers = [("Content-Type", "application/json")];
     for bad in [

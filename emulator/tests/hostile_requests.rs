@@ -191,7 +191,7 @@ fn request(key: String, function_id: String) -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn random_and_hostile_requests_never_get_a_server_error_nor_stop_the_emulator() {
-    let emulator = Emulator::start(&["--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&[]);
     let address = emulator.field("api_url").replace("http://", "");
     let strategy = request(emulator.field("secret_key"), emulator.field("function_id"));
     let mut runner = TestRunner::new(Config {
@@ -223,7 +223,7 @@ fn random_and_hostile_requests_never_get_a_server_error_nor_stop_the_emulator() 
 /// A gateway call with any token string is refused with 403, never admitted nor a 5xx.
 #[test]
 fn any_forged_token_is_refused_by_the_gateway() {
-    let emulator = Emulator::start(&["--rsa-bits", "1024"]);
+    let emulator = Emulator::start(&[]);
     let address = emulator.field("api_url").replace("http://", "");
     let function_id = emulator.field("function_id");
     let mut runner = TestRunner::new(Config {

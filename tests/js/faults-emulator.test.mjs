@@ -35,7 +35,7 @@ async function tokenCount() {
 }
 
 before(async () => {
-  Object.assign(emu, await startEmulator(["--faults", "--rsa-bits", "1024"]));
+  Object.assign(emu, await startEmulator(["--faults"]));
   functionToken = (await client().createToken({ functionId: emu.function_id })).token;
 });
 

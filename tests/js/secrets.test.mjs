@@ -50,7 +50,7 @@ function record(label, value) {
 }
 
 before(async () => {
-  emu = await startEmulator(["--rsa-bits", "1024", "--upstream", upstream.url]);
+  emu = await startEmulator(["--upstream", upstream.url]);
   secrets.set("secret key", emu.secret_key);
 });
 

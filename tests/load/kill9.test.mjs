@@ -20,7 +20,7 @@ test("a kill -9 during mixed load loses no acknowledged change", { timeout: 60_0
   const dir = mkdtempSync(path.join(tmpdir(), "scw-load-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const state = path.join(dir, "state.json");
-  const args = ["--state", state, "--rsa-bits", "1024"];
+  const args = ["--state", state];
   const first = await startEmulator(args);
   const client = new FunctionsClient({ secretKey: first.secret_key, apiUrl: first.api_url, retries: 0 });
 
