@@ -36,7 +36,7 @@ function serve(handle) {
 }
 
 before(async () => {
-  emulator = await startEmulator(["--rsa-bits", "1024"]);
+  emulator = await startEmulator();
   const created = await fetch(`${emulator.api_url}/functions/v1beta1/regions/${emulator.region}/tokens`, {
     method: "POST",
     headers: { "X-Auth-Token": emulator.secret_key, "Content-Type": "application/json" },

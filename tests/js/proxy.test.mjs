@@ -7,7 +7,7 @@ import { lib, useEmulator } from "./support.mjs";
 import { FunctionProxy, ValidationError } from "../../pkg/proxy/index.node.js";
 
 const { FunctionsClient } = lib;
-const emu = useEmulator(["--faults", "--rsa-bits", "1024"]);
+const emu = useEmulator(["--faults"]);
 const APP = "https://app.example";
 const client = () => new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
 
