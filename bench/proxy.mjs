@@ -3,41 +3,15 @@
 // `workerd` binary, as tests/runtimes runs it), interleaved. Prints a table and writes bench/PROXY.md.
 // Needs pkg/, the release emulator and the runtime projects installed (tests/runtimes/install.sh).
 // Usage: node bench/proxy.mjs   Env: N (calls per contender, default 2000).
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { root, pkgDir, startEmulator, interleaved, summarize, ms, ratio } from "./common.mjs";
-import { startWorkerd } from "../tests/runtimes/helpers.mjs";
+import { freePort, startProcess, startWorkerd, waitForHttp } from "../tests/runtimes/helpers.mjs";
 
 const N = Number(process.env.N ?? 2000);
 const example = path.join(root, "examples/edge-proxy");
 const APP = "https://app.example.com";
 const APP_KEY = "bench";
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Starts a proxy process and resolves with its URL once it answers. */
-async function startProxy(command, args, env, port) {
-  const child = spawn(command, args, { cwd: example, env: { ...process.env, ...env }, stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      await fetch(url);
-      return { url, stop: () => child.kill("SIGTERM") };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(`${command} ${args.join(" ")}: not up at ${url}`);
-}
 
 const emulator = await startEmulator();
 const { FunctionsClient } = await import(path.join(pkgDir, "index.node.js"));
@@ -46,7 +20,9 @@ const key = await client.createFunctionAccessKey({ projectId: emulator.project_i
 const settings = { FUNCTION_URL: emulator.function_url, SCW_FUNCTION_KEY: key.secretKey, ALLOWED_ORIGINS: APP, APP_KEY };
 
 const nodePort = await freePort();
-const node = await startProxy(process.execPath, ["node.js"], { ...settings, PORT: String(nodePort) }, nodePort);
+const node = startProcess(process.execPath, ["node.js"], { cwd: example, env: { ...settings, PORT: String(nodePort) } });
+node.url = `http://127.0.0.1:${nodePort}`;
+await waitForHttp(node.url, { process: node });
 const workerd = await startWorkerd({ modules: { "proxy/proxy.js": path.join(example, "proxy.js") }, bindings: settings });
 
 const body = "x".repeat(1024);
@@ -82,7 +58,7 @@ try {
       "Each call goes from Node's fetch to the proxy on loopback (examples/edge-proxy: Node's node:http adapter, or the workerd binary of npm `workerd`), which checks the origin, `authorize` and the path, adds the IAM key and streams the request to the release emulator's echo function and its answer back. Direct: the same POST with `X-Auth-Token`, no proxy. Contenders interleaved in 5 rounds after a warm-up; 2 shared cores.\n",
   );
 } finally {
-  node.stop();
+  await node.stop();
   await workerd.stop();
   await emulator.stop();
 }
