@@ -54,24 +54,21 @@ export function summarize(samples) {
 }
 
 /**
- * Times `fn` for each contender, `n` calls each, in `rounds` interleaved batches (rotating order),
- * after `warmup` calls each, so that drift on a shared machine hits every contender alike.
+ * Times `fn` for each contender, `n` calls each, after `warmup` calls each: one call of every
+ * contender in turn, the first of each turn rotating, so that the drift of a shared machine hits
+ * every contender alike (batches of one contender would each see their own phase of it).
  * Returns { name: samples[] } in milliseconds.
  */
-export async function interleaved(contenders, { n, rounds = 5, warmup = 50 }) {
+export async function interleaved(contenders, { n, warmup = 50 }) {
   const names = Object.keys(contenders);
   const samples = Object.fromEntries(names.map((k) => [k, []]));
   for (const k of names) for (let i = 0; i < warmup; i++) await contenders[k]();
-  const per = Math.ceil(n / rounds);
-  for (let r = 0; r < rounds; r++) {
-    const order = names.map((_, i) => names[(i + r) % names.length]);
-    for (const k of order) {
-      const fn = contenders[k];
-      for (let i = 0; i < per; i++) {
-        const t0 = performance.now();
-        await fn();
-        samples[k].push(performance.now() - t0);
-      }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < names.length; j++) {
+      const k = names[(i + j) % names.length];
+      const t0 = performance.now();
+      await contenders[k]();
+      samples[k].push(performance.now() - t0);
     }
   }
   return samples;

@@ -20,28 +20,6 @@ function failure(error, signal) {
   return new HostFailure("network", String(error?.message ?? "fetch failed"));
 }
 
-/** An AbortSignal that fires after `ms` or when the caller's `signal` does. */
-function deadline(ms, signal) {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    abort();
-  }, ms);
-  signal?.addEventListener("abort", abort);
-  if (signal?.aborted) abort();
-  return {
-    signal: controller.signal,
-    failure: (error) =>
-      expired && !signal?.aborted ? new HostFailure("timeout", "the request timed out") : failure(error, signal),
-    clear() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", abort);
-    },
-  };
-}
-
 /** Resolves after `ms`; rejects with the signal's failure when it aborts first. */
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -59,21 +37,30 @@ export function sleep(ms, signal) {
 }
 
 /**
- * One API request with the secret key (`body`, when given, is JSON text), aborted after `ms`
- * or by the caller's `signal`: resolves to `{ status, retryAfter, text }`.
+ * One API request with the secret key (`body`, when given, is JSON text), ended by the caller's
+ * `signal` or, with a timeout HostFailure, after `ms`: resolves to `{ status, retryAfter, text }`.
+ * The deadline races the exchange instead of aborting it through a signal of its own: in Node's
+ * fetch a signal costs more CPU than the rest of a call (docs/DECISIONS.md). An answer that comes
+ * after the deadline is dropped unread.
  */
-export async function send(url, method, body, key, ms, signal) {
+export function send(url, method, body, key, ms, signal) {
   const headers = { "X-Auth-Token": key, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const timer = deadline(ms, signal);
-  try {
-    const response = await fetch(url, { method, body, headers, signal: timer.signal });
-    return { status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() };
-  } catch (error) {
-    throw timer.failure(error);
-  } finally {
-    timer.clear();
-  }
+  return new Promise((resolve, reject) => {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      reject(new HostFailure("timeout", "the request timed out"));
+    }, ms);
+    fetch(url, { method, body, headers, signal })
+      .then((response) =>
+        expired
+          ? response.body?.cancel()
+          : response.text().then((text) => resolve({ status: response.status, retryAfter: response.headers.get("retry-after"), text })),
+      )
+      .catch((error) => reject(failure(error, signal)))
+      .finally(() => clearTimeout(timer));
+  });
 }
 
 /** The JSON object of a JWT's claims segment (base64url, padding optional), undefined when it is not one. */
@@ -89,9 +76,11 @@ export function jwtClaims(segment) {
  * A private function call with `X-Auth-Token`. Browsers hide a redirect's target (and send the
  * token on only after a CORS preflight of the new origin); elsewhere redirects are followed here,
  * so that the token never reaches another origin. A caller's own `redirect` option is obeyed as
- * is. Resolves to the Response, whatever its status.
+ * is. Resolves to the Response, whatever its status; rejects with `fail(HostFailure)` (the
+ * HostFailure itself without `fail`). The Response comes one promise turn after fetch's own.
  */
-export async function call(url, token, init) {
+export function call(url, token, init, fail = (f) => f) {
+  const reject = (f) => Promise.reject(fail(f));
   const read = (o, key) => {
     try {
       return o !== null && typeof o == "object" ? o[key] : undefined;
@@ -101,18 +90,18 @@ export async function call(url, token, init) {
   try {
     options = Object.assign({}, init);
   } catch {
-    throw new HostFailure("init", "init could not be read");
+    return reject(new HostFailure("init", "init could not be read"));
   }
   try {
     headers = new Headers(read(init, "headers"));
   } catch {
-    throw new HostFailure("headers", "headers are not valid HTTP headers");
+    return reject(new HostFailure("headers", "headers are not valid HTTP headers"));
   }
   headers.set("X-Auth-Token", token);
   options.headers = headers;
-  const send = (to) => fetch(to, options).catch((error) => Promise.reject(failure(error, read(init, "signal"))));
+  const failed = (error) => reject(failure(error, read(init, "signal")));
   if (read(init, "redirect") !== undefined || "document" in globalThis || "importScripts" in globalThis) {
-    return send(url);
+    return fetch(url, options).then(undefined, failed);
   }
   options.redirect = "manual";
   let origin = "";
@@ -121,17 +110,14 @@ export async function call(url, token, init) {
   } catch {}
   const body = read(init, "body");
   let replayable = typeof read(body, "getReader") != "function" && typeof read(body, "next") != "function";
-  for (let i = 0; i <= 20; i++) {
-    const response = await send(url);
+  const attempt = (to, left) => fetch(to, options).then((response) => {
     const status = response.status;
     const location = response.headers.get("location");
     let next;
     try {
-      next = location === null ? undefined : new URL(location, url);
+      next = location === null ? undefined : new URL(location, to);
     } catch {}
-    if (!next || ![301, 302, 303, 307, 308].includes(status)) {
-      return response;
-    }
+    if (!next || ![301, 302, 303, 307, 308].includes(status)) return response;
     const method = typeof options.method == "string" ? options.method : "";
     if ((status == 303 && !/^head$/i.test(method)) || (status < 303 && /^post$/i.test(method))) {
       options.method = "GET";
@@ -141,6 +127,7 @@ export async function call(url, token, init) {
     } else if (!replayable) {
       return response;
     }
+    if (left == 0) return reject(new HostFailure("network", "too many redirects"));
     if (next.origin != origin) {
       headers.delete("X-Auth-Token");
       headers.delete("Authorization");
@@ -148,9 +135,9 @@ export async function call(url, token, init) {
     try {
       read(response, "body")?.cancel?.();
     } catch {}
-    url = next.href;
-  }
-  throw new HostFailure("network", "too many redirects");
+    return attempt(next.href, left - 1);
+  }, failed);
+  return attempt(url, 20);
 }
 
 // FunctionProxy (src/host/proxy.rs): a request's head in, the function's answer or the proxy's

@@ -2,7 +2,17 @@
 // JSON, parsed by the host) or what the wasm reports (serde JSON): camelCase keys, Dates for
 // `*_at` timestamps, and nothing empty. The wasm calls each function once per answer.
 
-const camel = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+/** Wire names already turned camelCase: a page of 50 tokens asks for the same few hundreds of times. */
+const camelNames = new Map();
+/** `snake_case` as `camelCase`, remembered for the first 512 names (an answer's keys are the API's, but need not be few). */
+function camel(key) {
+  let name = camelNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+    if (camelNames.size < 512) camelNames.set(key, name);
+  }
+  return name;
+}
 const text = (v) => typeof v == "string" && v !== "";
 
 /** Copies the non-empty string fields `keys` of `wire` into `out`, camelCase, `*_at` ones as Dates. */
@@ -28,10 +38,13 @@ function rename(o, dropEmpty) {
 export function token(t, region) {
   if (!text(t?.id) || !text(t.status)) return;
   const o = { id: t.id, regionalId: `${region}/${t.id}`, region };
-  if (t.token != "<hidden>") pick(t, ["token"], o);
-  pick(t, ["function_id", "namespace_id"], o);
+  if (text(t.token) && t.token != "<hidden>") o.token = t.token;
+  if (text(t.function_id)) o.functionId = t.function_id;
+  if (text(t.namespace_id)) o.namespaceId = t.namespace_id;
   o.status = t.status;
-  return pick(t, ["description", "expires_at"], o);
+  if (text(t.description)) o.description = t.description;
+  if (text(t.expires_at)) o.expiresAt = new Date(t.expires_at);
+  return o;
 }
 
 /** The Tokens of a list, or undefined when one is not a token. */

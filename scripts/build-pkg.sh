@@ -48,10 +48,10 @@ entry() {
 
   # Browsers fetch one file, then the wasm, rather than a chain of imports one after another.
   # The wasm stays a file next to it, named by `new URL("...", import.meta.url)` (kept as is by
-  # esbuild), which Vite and webpack find and copy. Names are kept so that classes still print as
-  # PrivateFunction, ScwError, ...
+  # esbuild), which Vite and webpack find and copy. The public classes and functions keep their
+  # names by themselves (js/api.js, js/errors.js), without esbuild's --keep-names (docs/DECISIONS.md).
   cp js/index.js "$out/index.src.js"
-  esbuild "$out/index.src.js" --bundle --format=esm --minify --keep-names --platform=neutral \
+  esbuild "$out/index.src.js" --bundle --format=esm --minify --platform=neutral \
     --log-level=warning --outfile="$out/index.js"
   rm "$out/index.src.js"
   grep -qF "new URL(\"./${name}_bg.wasm\",import.meta.url)" "$out/index.js" ||

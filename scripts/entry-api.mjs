@@ -1,7 +1,7 @@
-// Writes an entry's api.js from js/api.js: of the names it re-exports from the wasm-bindgen glue,
-// those this entry's wasm has (only the full one has FunctionsClient), the error classes from the
-// very snippet module the wasm imports, so that `instanceof` holds, and FunctionProxy
-// (js/proxy-api.js) when the wasm has it.
+// Writes an entry's api.js from js/api.js: of the names it imports from the wasm-bindgen glue
+// (every list of them alike), those this entry's wasm has (only the full one has FunctionsClient),
+// the error classes from the very snippet module the wasm imports, so that `instanceof` holds, and
+// FunctionProxy (js/proxy-api.js) when the wasm has it.
 // Usage: node scripts/entry-api.mjs js/api.js pkg/<entry folder>
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 
 const [template, dir] = process.argv.slice(2);
 const source = readFileSync(template, "utf8");
-const list = source.match(/^export \{([^}]*)\} from "\.\/scw_functions_auth\.js";$/m);
-if (!list) throw new Error(`${template}: no export { ... } from "./scw_functions_auth.js" line`);
+const list = source.match(/^import \{([^}]*)\} from "\.\/scw_functions_auth\.js";$/m);
+if (!list) throw new Error(`${template}: no import { ... } from "./scw_functions_auth.js" line`);
 const glue = await import(pathToFileURL(path.resolve(dir, "scw_functions_auth.js")).href);
 const names = list[1].split(",").map((n) => n.trim()).filter((n) => n in glue);
 if (names.length === 0) throw new Error(`${dir}: the glue exports none of ${list[1]}`);
@@ -24,5 +24,5 @@ if (errors.length !== 1) throw new Error(`${dir}: expected one snippets/*/js/err
 const proxy = "FunctionProxy" in glue ? readFileSync(path.join(path.dirname(template), "proxy-api.js"), "utf8") : "";
 writeFileSync(
   path.join(dir, "api.js"),
-  source.replace(list[0], `export { ${names.join(", ")} } from "./scw_functions_auth.js";`).replace("__ERRORS__", `./${errors[0]}`) + proxy,
+  source.replaceAll(`{${list[1]}}`, `{ ${names.join(", ")} }`).replace("__ERRORS__", `./${errors[0]}`) + proxy,
 );

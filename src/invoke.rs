@@ -76,6 +76,15 @@ impl<G: Gateway> Invoker<G> {
         })
     }
 
+    /// With a fixed token, the URL and token of a call to `path`: it is never refreshed nor
+    /// repeated, so the call needs nothing awaited. None with a provider.
+    pub fn fixed_call(&self, path: &str) -> Result<Option<(String, &str)>, Error> {
+        let Some(token) = &self.fixed else {
+            return Ok(None);
+        };
+        Ok(Some((join_url(&self.base, path)?, token)))
+    }
+
     async fn token(&self, fresh: bool) -> Result<String, Error> {
         if let Some(t) = &self.fixed {
             return Ok(t.clone());
@@ -203,6 +212,20 @@ mod tests {
             *script.sent.borrow(),
             [("https://f.example/x".to_string(), "tok".to_string())]
         );
+    }
+
+    #[test]
+    fn a_fixed_token_call_is_planned_without_awaiting_and_a_provider_is_not() {
+        let script = Script::default();
+        let fixed = Invoker::new("https://f.example/fn", Some("tok"), &script).unwrap();
+        assert_eq!(
+            fixed.fixed_call("/x?y=1").unwrap(),
+            Some(("https://f.example/fn/x?y=1".to_string(), "tok"))
+        );
+        assert!(fixed.fixed_call("a b").is_err());
+        let provided = Invoker::new("https://f.example", None, &script).unwrap();
+        assert_eq!(provided.fixed_call("/x").unwrap(), None);
+        assert_eq!(script.provided.get(), 0);
     }
 
     #[test]

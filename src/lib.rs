@@ -412,6 +412,7 @@ mod surface {
     #[wasm_bindgen]
     pub struct PrivateFunction {
         inner: Rc<Invoker<JsGateway>>,
+        direct: host::DirectCall,
     }
 
     #[wasm_bindgen]
@@ -426,27 +427,39 @@ mod surface {
             let o = input::options(value)?;
             Ok(PrivateFunction {
                 inner: Rc::new(input::invoker(&o)?),
+                direct: host::DirectCall::new(),
             })
         }
 
         /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response, whatever its status.
         pub fn fetch(&self, path: JsValue, init: JsValue) -> js_sys::Promise {
-            let f = self.inner.clone();
-            promise(Box::pin(async move {
-                let path = if absent(&path) {
-                    String::new()
-                } else {
-                    string(&path, "path")?
-                };
-                if !absent(&init) && !init.is_object() {
-                    return Err(Error::Validation {
-                        field: "init",
-                        reason: "must be an object",
-                    });
-                }
-                f.fetch(&path, &init).await
-            }))
+            let call = call_path(&path, &init).and_then(|path| {
+                Ok(match self.inner.fixed_call(&path)? {
+                    Some((url, token)) => self.direct.send(&url, token, &init),
+                    None => {
+                        let f = self.inner.clone();
+                        promise(Box::pin(async move { f.fetch(&path, &init).await }))
+                    }
+                })
+            });
+            call.unwrap_or_else(|e| js_sys::Promise::reject(&shape::error(e)))
         }
+    }
+
+    /// The path of `PrivateFunction.fetch` (empty when absent), once its `init` is known to be an object or absent.
+    fn call_path(path: &JsValue, init: &JsValue) -> Result<String, Error> {
+        let path = if absent(path) {
+            String::new()
+        } else {
+            string(path, "path")?
+        };
+        if !absent(init) && !init.is_object() {
+            return Err(Error::Validation {
+                field: "init",
+                reason: "must be an object",
+            });
+        }
+        Ok(path)
     }
 
     /// Reads a function token's claims and expiry. It does NOT verify the signature: never

@@ -36,7 +36,13 @@ export async function scenario(lib, invoke, env) {
     invokeDecoded: decoded.expiresAt instanceof Date && Math.abs(decoded.expiresAt - created.expiresAt) < 1000,
     invokeNames: invokeNames(lib, invoke),
     invokeErrors: invokeThrowsItsOwnClasses(invoke),
+    names: namedAsExported(lib) && namedAsExported(invoke),
   };
+}
+
+/** Every class and function keeps its public name, minified bundles included (what `console.log` shows). */
+function namedAsExported(entry) {
+  return Object.entries(entry).every(([name, value]) => value.name === name);
 }
 
 /** The invoke entry exports every name of the full one but FunctionsClient. */
@@ -59,4 +65,5 @@ function invokeThrowsItsOwnClasses(invoke) {
 export const expected = {
   created: true, listed: true, withoutToken: 403, withToken: 200, deleted: true,
   invokeWithToken: 200, invokeRevoked: 403, invokeDecoded: true, invokeNames: true, invokeErrors: true,
+  names: true,
 };
