@@ -36,9 +36,18 @@ export function sleep(ms, signal) {
   });
 }
 
+/** The JSON object of `text`, undefined when it is not one. */
+function jsonObject(text) {
+  try {
+    const json = JSON.parse(text);
+    if (json !== null && typeof json == "object" && !Array.isArray(json)) return json;
+  } catch {}
+}
+
 /**
  * One API request with the secret key (`body`, when given, is JSON text), ended by the caller's
- * `signal` or, with a timeout HostFailure, after `ms`: resolves to `{ status, retryAfter, text }`.
+ * `signal` or, with a timeout HostFailure, after `ms`: resolves to `{ status, retryAfter, text, json }`
+ * (`json`: the body's JSON object, undefined when it is not one).
  * The deadline races the exchange instead of aborting it through a signal of its own: in Node's
  * fetch a signal costs more CPU than the rest of a call (docs/DECISIONS.md). An answer that comes
  * after the deadline is dropped unread.
@@ -56,7 +65,9 @@ export function send(url, method, body, key, ms, signal) {
       .then((response) =>
         expired
           ? response.body?.cancel()
-          : response.text().then((text) => resolve({ status: response.status, retryAfter: response.headers.get("retry-after"), text })),
+          : response.text().then((text) =>
+              resolve({ status: response.status, retryAfter: response.headers.get("retry-after"), text, json: jsonObject(text) }),
+            ),
       )
       .catch((error) => reject(failure(error, signal)))
       .finally(() => clearTimeout(timer));
@@ -67,8 +78,7 @@ export function send(url, method, body, key, ms, signal) {
 export function jwtClaims(segment) {
   try {
     const bytes = Uint8Array.from(atob(segment.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-    const claims = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    if (claims !== null && typeof claims == "object" && !Array.isArray(claims)) return claims;
+    return jsonObject(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {}
 }
 

@@ -4,7 +4,7 @@ use super::{settle, to_json};
 use crate::client::{Reply, Request, Transport};
 use crate::error::Error;
 use crate::prelude::*;
-use js_sys::{Array, JsString, Promise};
+use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -13,14 +13,16 @@ const EXCERPT_CHARS: u32 = 120;
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
-    /// An API answer: status, `Retry-After` and the body's text.
-    type ApiReply;
+    /// An API answer: status, `Retry-After`, the body's text and, when it is one, its JSON object.
+    pub type ApiReply;
     #[wasm_bindgen(method, getter)]
     fn status(this: &ApiReply) -> u16;
     #[wasm_bindgen(method, getter, js_name = retryAfter)]
     fn retry_after(this: &ApiReply) -> Option<String>;
     #[wasm_bindgen(method, getter)]
     fn text(this: &ApiReply) -> JsString;
+    #[wasm_bindgen(method, getter)]
+    fn json(this: &ApiReply) -> JsValue;
 
     /// One API request under its deadline and the caller's signal.
     #[wasm_bindgen(js_name = send)]
@@ -37,19 +39,6 @@ extern "C" {
     fn sleep_for(ms: u32, signal: &JsValue) -> Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-/// Parses JSON text held by the host; None unless it is an object.
-fn parse_object(text: &JsValue) -> Option<JsValue> {
-    parse_json(text)
-        .ok()
-        .filter(|v| v.is_object() && !Array::is_array(v))
-}
-
 /// The Functions and IAM APIs over the host's fetch, for one call with the caller's signal.
 pub struct JsTransport {
     signal: JsValue,
@@ -63,7 +52,7 @@ impl JsTransport {
 }
 
 impl Transport for JsTransport {
-    type Body = JsString;
+    type Body = ApiReply;
     type Json = JsValue;
 
     async fn send(
@@ -71,7 +60,7 @@ impl Transport for JsTransport {
         request: &Request<'_>,
         secret_key: &str,
         timeout_ms: u32,
-    ) -> Result<Reply<JsString>, Error> {
+    ) -> Result<Reply<ApiReply>, Error> {
         let body = request.body.map_or(JsValue::UNDEFINED, to_json);
         let method = request.method.as_str();
         let promise = send_request(
@@ -86,16 +75,16 @@ impl Transport for JsTransport {
         Ok(Reply {
             status: reply.status(),
             retry_after: reply.retry_after(),
-            body: reply.text(),
+            body: reply,
         })
     }
 
-    fn parse(&self, body: &JsString) -> Option<JsValue> {
-        parse_object(body)
+    fn parse(&self, body: &ApiReply) -> Option<JsValue> {
+        Some(body.json()).filter(|j| !j.is_undefined())
     }
 
-    fn excerpt(&self, body: &JsString) -> String {
-        body.slice(0, EXCERPT_CHARS).into()
+    fn excerpt(&self, body: &ApiReply) -> String {
+        body.text().slice(0, EXCERPT_CHARS).into()
     }
 
     async fn sleep(&self, ms: u32) -> Result<(), Error> {
