@@ -114,12 +114,16 @@ export function call(url, token, init, fail = (f) => f) {
     return fetch(url, options).then(undefined, failed);
   }
   options.redirect = "manual";
-  let origin = "";
-  try {
-    origin = new URL(url, url).origin;
-  } catch {}
+  // Worked out at the first redirect only: most calls have none.
+  const origin = () => {
+    try {
+      return new URL(url, url).origin;
+    } catch {
+      return "";
+    }
+  };
   const body = read(init, "body");
-  let replayable = typeof read(body, "getReader") != "function" && typeof read(body, "next") != "function";
+  let replayable = () => typeof read(body, "getReader") != "function" && typeof read(body, "next") != "function";
   const attempt = (to, left) => fetch(to, options).then((response) => {
     const status = response.status;
     const location = response.headers.get("location");
@@ -133,12 +137,12 @@ export function call(url, token, init, fail = (f) => f) {
       options.method = "GET";
       options.body = undefined;
       headers.delete("content-type");
-      replayable = true;
-    } else if (!replayable) {
+      replayable = () => true;
+    } else if (!replayable()) {
       return response;
     }
     if (left == 0) return reject(new HostFailure("network", "too many redirects"));
-    if (next.origin != origin) {
+    if (next.origin != origin()) {
       headers.delete("X-Auth-Token");
       headers.delete("Authorization");
     }
