@@ -55,7 +55,7 @@ try {
   writeFileSync(
     path.join(root, "bench/PROXY.md"),
     `# FunctionProxy's cost\n\n\`node bench/proxy.mjs\` (${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, load ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}):\n\n${table}\n\n` +
-      "Each call goes from Node's fetch to the proxy on loopback (examples/edge-proxy: Node's node:http adapter, or the workerd binary of npm `workerd`), which checks the origin, `authorize` and the path, adds the IAM key and streams the request to the release emulator's echo function and its answer back. Direct: the same POST with `X-Auth-Token`, no proxy. Contenders interleaved in 5 rounds after a warm-up; 2 shared cores.\n",
+      "Each call goes from Node's fetch to the proxy on loopback (examples/edge-proxy: Node's node:http adapter, or the workerd binary of npm `workerd`), which checks the origin, `authorize` and the path, adds the IAM key and streams the request to the release emulator's echo function and its answer back. Direct: the same POST with `X-Auth-Token`, no proxy. Contenders alternated call by call (the first of each turn rotating) after a warm-up; 2 shared cores.\n",
   );
 } finally {
   await node.stop();

@@ -1,17 +1,16 @@
 // Error classes of scw-functions-auth. The wasm builds them through makeError, so that
 // `instanceof` works with the classes exported from the package entry.
 
-// Each class is named by a property key, which keeps its name in minified bundles.
+// The classes are named explicitly, so that they keep their names in minified bundles.
 
 /** Base class of every error of the library: `status`, `type`, `message` and the API's fields. */
-export const ScwError = {
-  ScwError: class extends Error {
-    constructor(message, fields) {
-      super(message);
-      Object.assign(this, fields);
-    }
-  },
-}.ScwError;
+export class ScwError extends Error {
+  constructor(message, fields) {
+    super(message);
+    Object.assign(this, fields);
+  }
+}
+Object.defineProperty(ScwError, "name", { value: "ScwError" });
 ScwError.prototype.name = "ScwError";
 
 const sub = (name, Base = ScwError) => {
