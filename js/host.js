@@ -114,7 +114,7 @@ export function call(url, token, init, fail = (f) => f) {
     return fetch(url, options).then(undefined, failed);
   }
   options.redirect = "manual";
-  // Worked out at the first redirect only: most calls have none.
+  // The origin and the body's kind are worked out at the first redirect: most calls have none.
   const origin = () => {
     try {
       return new URL(url, url).origin;
@@ -123,7 +123,8 @@ export function call(url, token, init, fail = (f) => f) {
     }
   };
   const body = read(init, "body");
-  let replayable = () => typeof read(body, "getReader") != "function" && typeof read(body, "next") != "function";
+  const streamed = () => typeof read(body, "getReader") == "function" || typeof read(body, "next") == "function";
+  let bodyless = false; // a redirect turned the call into a GET
   const attempt = (to, left) => fetch(to, options).then((response) => {
     const status = response.status;
     const location = response.headers.get("location");
@@ -137,8 +138,8 @@ export function call(url, token, init, fail = (f) => f) {
       options.method = "GET";
       options.body = undefined;
       headers.delete("content-type");
-      replayable = () => true;
-    } else if (!replayable()) {
+      bodyless = true;
+    } else if (!bodyless && streamed()) {
       return response;
     }
     if (left == 0) return reject(new HostFailure("network", "too many redirects"));

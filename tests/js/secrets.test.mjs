@@ -8,7 +8,7 @@ import { inspect } from "node:util";
 import { lib, UNKNOWN } from "./support.mjs";
 import { startEmulator } from "../support/emulator.mjs";
 
-const { FunctionsClient, PrivateFunction, ScwError } = lib;
+const { FunctionsClient, PrivateFunction, ScwError, NetworkError } = lib;
 
 /** A loopback HTTP server answering with `handler`, recording what it received. */
 async function server(handler) {
@@ -33,6 +33,7 @@ const upstream = await server((req, res) => {
   if (req.url.startsWith("/away")) return res.writeHead(307, { location: `${elsewhere.url}/landed` }).end();
   if (req.url.startsWith("/see-other")) return res.writeHead(303, { location: `${elsewhere.url}/other` }).end();
   if (req.url.startsWith("/home")) return res.writeHead(307, { location: `${emu.function_url}/back` }).end();
+  if (req.url.startsWith("/loop")) return res.writeHead(302, { location: `${emu.function_url}/loop` }).end();
   res.end(JSON.stringify({ path: req.url, headers: req.headers }));
 });
 
@@ -170,4 +171,24 @@ test("a redirect within the function's origin keeps the token", async () => {
   const res = await fn.fetch("/home");
   assert.equal(res.status, 200, "the gateway admitted the redirected call");
   assert.equal((await res.json()).path, "/back");
+});
+
+test("a streamed body is not sent twice: its redirect comes back as is", async () => {
+  const client = new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
+  const { token } = await client.createToken({ functionId: emu.function_id });
+  const fn = new PrivateFunction({ url: emu.function_url, token });
+  elsewhere.seen.length = 0;
+  const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("data")), c.close()) });
+  const res = await fn.fetch("/away", { method: "PUT", body, duplex: "half" });
+  assert.equal(res.status, 307);
+  assert.equal(elsewhere.seen.length, 0);
+});
+
+test("a redirect loop ends with a NetworkError", async () => {
+  const client = new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
+  const { token } = await client.createToken({ functionId: emu.function_id });
+  const fn = new PrivateFunction({ url: emu.function_url, token });
+  const error = await fn.fetch("/loop").catch((e) => e);
+  assert.ok(error instanceof NetworkError, String(error));
+  assert.match(error.message, /too many redirects/);
 });
