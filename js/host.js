@@ -74,6 +74,11 @@ export function send(url, method, body, key, ms, signal) {
   });
 }
 
+/** `promise.then(...)` with one callback for both outcomes: `then(value, true)` or `then(reason, false)`. */
+export function settled(promise, then) {
+  return promise.then((value) => then(value, true), (reason) => then(reason, false));
+}
+
 /** The JSON object of a JWT's claims segment (base64url, padding optional), undefined when it is not one. */
 export function jwtClaims(segment) {
   try {

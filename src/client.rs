@@ -53,6 +53,16 @@ pub struct Reply<B> {
     pub body: B,
 }
 
+impl<B> Reply<B> {
+    /// True for a 2xx answer: its body is the call's answer, and nothing is retried.
+    pub fn succeeded(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The outcome of one attempt: the reply, or why there was none.
+pub type Attempt<B> = Result<Reply<B>, Error>;
+
 /// The host's HTTP, JSON, clock and timer for one call (with the caller's signal, if any);
 /// host.rs implements it over fetch, tests over a script.
 #[allow(async_fn_in_trait)] // wasm is single-threaded: these futures never need to be Send
@@ -167,40 +177,59 @@ impl<'c, T: Transport> Client<'c, T> {
         request: Request<'a>,
         subject: Option<Subject<'a>>,
     ) -> Boxed<'a, Result<Option<T::Json>, Error>> {
-        Box::pin(self.attempts(request, subject))
+        Box::pin(self.attempts(request, subject, None))
+    }
+
+    /// The rest of a call whose first attempt was sent at `started_ms` without awaiting, and
+    /// came out as `first` (an error answer or a failure: a success needs no rest).
+    pub fn exchange_after<'a>(
+        &'a self,
+        request: Request<'a>,
+        subject: Option<Subject<'a>>,
+        first: Attempt<T::Body>,
+        started_ms: f64,
+    ) -> Boxed<'a, Result<Option<T::Json>, Error>> {
+        Box::pin(self.attempts(request, subject, Some((first, started_ms))))
     }
 
     async fn attempts(
         &self,
         request: Request<'_>,
         subject: Option<Subject<'_>>,
+        mut first: Option<(Attempt<T::Body>, f64)>,
     ) -> Result<Option<T::Json>, Error> {
         let t = &self.transport;
-        let deadline = t.now_ms() + f64::from(self.config.timeout_ms);
+        let started = first.as_ref().map_or_else(|| t.now_ms(), |(_, at)| *at);
+        let deadline = started + f64::from(self.config.timeout_ms);
         let mut attempt = 0;
         loop {
-            let left = deadline - t.now_ms();
-            if left <= 0.0 {
-                return Err(timed_out(self.config.timeout_ms));
-            }
-            let (failure, status, retry_after) =
-                match t.send(&request, &self.config.secret_key, left as u32).await {
-                    Ok(reply) if (200..300).contains(&reply.status) => {
-                        return Ok(t.parse(&reply.body));
+            let outcome = match first.take() {
+                Some((outcome, _)) => outcome,
+                None => {
+                    let left = deadline - t.now_ms();
+                    if left <= 0.0 {
+                        return Err(timed_out(self.config.timeout_ms));
                     }
-                    Ok(reply) => {
-                        let parsed = t.parse(&reply.body).map(|j| error::Body::from_json(&j));
-                        let failure = error::from_response(
-                            reply.status,
-                            parsed,
-                            &t.excerpt(&reply.body),
-                            subject,
-                        );
-                        (failure, Some(reply.status), reply.retry_after)
-                    }
-                    Err(e @ Error::Network(_)) => (e, None, None),
-                    Err(e) => return Err(e),
-                };
+                    t.send(&request, &self.config.secret_key, left as u32).await
+                }
+            };
+            let (failure, status, retry_after) = match outcome {
+                Ok(reply) if reply.succeeded() => {
+                    return Ok(t.parse(&reply.body));
+                }
+                Ok(reply) => {
+                    let parsed = t.parse(&reply.body).map(|j| error::Body::from_json(&j));
+                    let failure = error::from_response(
+                        reply.status,
+                        parsed,
+                        &t.excerpt(&reply.body),
+                        subject,
+                    );
+                    (failure, Some(reply.status), reply.retry_after)
+                }
+                Err(e @ Error::Network(_)) => (e, None, None),
+                Err(e) => return Err(e),
+            };
             match retry_delay(
                 request.method,
                 status,
@@ -350,6 +379,37 @@ mod tests {
         };
         assert_eq!(e.status, 429);
         assert!(c.transport.slept.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_call_goes_on_from_a_first_attempt_made_without_awaiting() {
+        let c = client(Script::default().answer(200, "{}"));
+        let busy = Ok(Reply {
+            status: 503,
+            retry_after: None,
+            body: String::new(),
+        });
+        let answer = block_on(c.exchange_after(get("https://x/y"), None, busy, 0.0));
+        assert!(answer.unwrap().is_some());
+        assert_eq!(
+            c.transport.sent.borrow().len(),
+            1,
+            "the first attempt is not sent again"
+        );
+        assert_eq!(c.transport.slept.borrow().len(), 1);
+
+        let c = client(Script::default());
+        let refused = Ok(Reply {
+            status: 404,
+            retry_after: None,
+            body: r#"{"message":"gone"}"#.to_string(),
+        });
+        let Err(Error::Api(e)) = block_on(c.exchange_after(get("https://x/y"), None, refused, 0.0))
+        else {
+            panic!()
+        };
+        assert_eq!(e.status, 404);
+        assert!(c.transport.sent.borrow().is_empty());
     }
 
     #[test]

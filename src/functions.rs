@@ -133,10 +133,10 @@ impl<T: Transport> Client<'_, T> {
             ))
     }
 
-    /// ListTokens, one page: `{ tokens, total_count }` as the API sent it.
-    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<T::Json, Error> {
-        let url = self.token_list_url(filter, None, None)?.build();
-        self.call(get(&url), None).await
+    /// The URL of ListTokens, one page (answered by `{ tokens, total_count }`): a single GET,
+    /// whose first attempt the JS surface sends before anything is awaited.
+    pub fn list_tokens_url(&self, filter: &TokenFilter) -> Result<String, Error> {
+        Ok(self.token_list_url(filter, None, None)?.build())
     }
 
     /// ListTokens, every page.
@@ -291,7 +291,7 @@ mod tests {
             page_size: Some(10),
             ..Default::default()
         };
-        block_on(c.list_tokens(&filter)).unwrap();
+        block_on(c.call(get(&c.list_tokens_url(&filter).unwrap()), None)).unwrap();
         assert_eq!(
             sent(&c),
             [format!("GET /functions/v1beta1/regions/fr-par/tokens?namespace_id={ID}&order_by=created_at_desc&page=2&page_size=10")]
@@ -300,7 +300,7 @@ mod tests {
             order_by: Some("name".into()),
             ..Default::default()
         };
-        assert!(block_on(c.list_tokens(&bad_order)).is_err());
+        assert!(c.list_tokens_url(&bad_order).is_err());
         assert!(block_on(c.list_all_tokens(&bad_order)).is_err());
         assert_eq!(c.transport.sent.borrow().len(), 1);
     }

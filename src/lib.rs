@@ -83,13 +83,16 @@ mod surface {
     mod client_surface {
         use super::promise;
         use crate::client::{Client, Config};
+        use crate::error::unexpected;
         use crate::error::Error;
+        use crate::functions::get;
         use crate::functions::TokenFilter;
-        use crate::host::JsTransport;
+        use crate::host::{self, JsTransport};
         use crate::input::{self, expires_at, opt_string, opt_whole, required, string};
         use crate::prelude::*;
         use crate::{shape, validate};
         use alloc::rc::Rc;
+        use js_sys::Date;
         use js_sys::Promise;
         use wasm_bindgen::prelude::*;
 
@@ -97,6 +100,11 @@ mod surface {
         const DEFAULT_RETRIES: u32 = 2;
         const DEFAULT_WAIT_MS: u32 = 60_000;
         const DEFAULT_POLL_MS: u32 = 500;
+
+        /// What a `then` callback hands back for `answer`: the value, or a promise rejected with its error.
+        fn settle_now(answer: Result<JsValue, Error>) -> JsValue {
+            answer.unwrap_or_else(|e| Promise::reject(&shape::error(e)).into())
+        }
 
         /// The filters of listTokens / listAllTokens (page and pageSize only for one page).
         fn token_filter(options: &JsValue, paged: bool) -> Result<TokenFilter, Error> {
@@ -124,6 +132,48 @@ mod surface {
         }
 
         impl FunctionsClient {
+            /// A call of one GET whose first attempt is sent at once. A success is shaped by
+            /// `finish` in the reply's own `then`, with no Rust future (docs/DECISIONS.md); an
+            /// error answer, a failure or a retry goes on in a future from that first outcome.
+            fn once(
+                &self,
+                options: JsValue,
+                url: impl FnOnce(&Client<'_, JsTransport>, &JsValue) -> Result<String, Error>,
+                finish: fn(&JsValue, &'static str) -> Result<JsValue, Error>,
+            ) -> Promise {
+                let start = || -> Result<Promise, Error> {
+                    let o = input::options(options)?;
+                    let signal = input::signal(&o)?;
+                    let client = Client::new(&self.config, JsTransport::new(signal.clone()));
+                    let url = url(&client, &o)?;
+                    let (config, region) = (self.config.clone(), self.config.region);
+                    let started = Date::now();
+                    let sent = client.transport.send_now(
+                        &get(&url),
+                        &config.secret_key,
+                        config.timeout_ms,
+                    );
+                    let then = Closure::once_into_js(move |value: JsValue, fulfilled: bool| {
+                        match JsTransport::outcome(value, fulfilled) {
+                            Ok(reply) if reply.succeeded() => {
+                                let answer = reply.body.json_object().ok_or_else(unexpected);
+                                settle_now(answer.and_then(|j| finish(&j, region)))
+                            }
+                            first => promise(Box::pin(async move {
+                                let client = Client::new(&config, JsTransport::new(signal));
+                                let answer = client
+                                    .exchange_after(get(&url), None, first, started)
+                                    .await?;
+                                finish(&answer.ok_or_else(unexpected)?, region)
+                            }))
+                            .into(),
+                        }
+                    });
+                    Ok(host::settled(&sent, &then))
+                };
+                start().unwrap_or_else(|e| Promise::reject(&shape::error(e)))
+            }
+
             /// One call: reads `options` (an object or nothing) and its `signal`, then runs
             /// `call` with a client whose requests and pauses end when the signal aborts.
             fn run(
@@ -213,10 +263,11 @@ mod surface {
             /// One page of tokens: `{ tokens, totalCount }`.
             #[wasm_bindgen(js_name = listTokens)]
             pub fn list_tokens(&self, options: JsValue) -> Promise {
-                self.run(options, async |c, o| {
-                    let page = c.list_tokens(&token_filter(&o, true)?).await?;
-                    shape::page(&page, c.region())
-                })
+                self.once(
+                    options,
+                    |c, o| c.list_tokens_url(&token_filter(o, true)?),
+                    shape::page,
+                )
             }
 
             /// Every token, following every page.

@@ -1,7 +1,7 @@
 //! The host side of the API client: requests under a deadline and the caller's signal, pauses.
 
-use super::{settle, to_json};
-use crate::client::{Reply, Request, Transport};
+use super::{rejection, settle, to_json};
+use crate::client::{Attempt, Reply, Request, Transport};
 use crate::error::Error;
 use crate::prelude::*;
 use js_sys::{JsString, Promise};
@@ -37,6 +37,16 @@ extern "C" {
     /// Resolves after `ms`; rejects when the signal aborts first.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_for(ms: u32, signal: &JsValue) -> Promise;
+
+    /// `promise.then(...)` with one callback for both outcomes: `then(value, true)` or `then(reason, false)`.
+    pub fn settled(promise: &Promise, then: &JsValue) -> Promise;
+}
+
+impl ApiReply {
+    /// The answer's JSON object, when it is one.
+    pub fn json_object(&self) -> Option<JsValue> {
+        Some(self.json()).filter(|j| !j.is_undefined())
+    }
 }
 
 /// The Functions and IAM APIs over the host's fetch, for one call with the caller's signal.
@@ -51,6 +61,34 @@ impl JsTransport {
     }
 }
 
+impl JsTransport {
+    /// Sends `request` now, giving up after `timeout_ms`: the host's promise of its reply.
+    pub fn send_now(&self, request: &Request<'_>, secret_key: &str, timeout_ms: u32) -> Promise {
+        let body = request.body.map_or(JsValue::UNDEFINED, to_json);
+        send_request(
+            request.url,
+            request.method.as_str(),
+            body,
+            secret_key,
+            timeout_ms,
+            &self.signal,
+        )
+    }
+
+    /// The outcome of an attempt from what its promise settled with (`fulfilled` or not).
+    pub fn outcome(settled: JsValue, fulfilled: bool) -> Attempt<ApiReply> {
+        if !fulfilled {
+            return Err(rejection(settled));
+        }
+        let reply: ApiReply = settled.unchecked_into();
+        Ok(Reply {
+            status: reply.status(),
+            retry_after: reply.retry_after(),
+            body: reply,
+        })
+    }
+}
+
 impl Transport for JsTransport {
     type Body = ApiReply;
     type Json = JsValue;
@@ -61,26 +99,12 @@ impl Transport for JsTransport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<ApiReply>, Error> {
-        let body = request.body.map_or(JsValue::UNDEFINED, to_json);
-        let method = request.method.as_str();
-        let promise = send_request(
-            request.url,
-            method,
-            body,
-            secret_key,
-            timeout_ms,
-            &self.signal,
-        );
-        let reply: ApiReply = settle(promise).await?.unchecked_into();
-        Ok(Reply {
-            status: reply.status(),
-            retry_after: reply.retry_after(),
-            body: reply,
-        })
+        let sent = self.send_now(request, secret_key, timeout_ms);
+        JsTransport::outcome(settle(sent).await?, true)
     }
 
     fn parse(&self, body: &ApiReply) -> Option<JsValue> {
-        Some(body.json()).filter(|j| !j.is_undefined())
+        body.json_object()
     }
 
     fn excerpt(&self, body: &ApiReply) -> String {

@@ -16,7 +16,7 @@ mod api;
 #[cfg(feature = "proxy")]
 mod proxy;
 #[cfg(feature = "client")]
-pub use api::JsTransport;
+pub use api::{settled, JsTransport};
 #[cfg(feature = "proxy")]
 pub use proxy::JsProxy;
 
@@ -65,7 +65,7 @@ impl From<HostFailure> for Error {
 }
 
 /// The [`Error`] of a host promise's rejection: its [`HostFailure`]'s, else a network error.
-fn rejection(reason: JsValue) -> Error {
+pub(crate) fn rejection(reason: JsValue) -> Error {
     match reason.dyn_into::<HostFailure>() {
         Ok(failure) => failure.into(),
         Err(other) => network_failure(&other, "the host failed"),
