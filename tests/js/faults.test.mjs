@@ -49,6 +49,21 @@ test("retries give up after the configured number with the last answer", async (
   assert.equal(seen.length, 2);
 });
 
+test("listTokens, whose first attempt is sent at once, retries as every read does", async () => {
+  const page = JSON.stringify({ tokens: [JSON.parse(token)], total_count: 1 });
+  play({ status: 503 }, { reset: true }, { status: 200, body: page });
+  const listed = await client({ retries: 2 }).listTokens();
+  assert.deepEqual([listed.totalCount, listed.tokens[0].id], [1, ID]);
+  assert.equal(seen.length, 3);
+  play({ status: 404, body: '{"message":"not found"}' });
+  await assert.rejects(client().listTokens(), { name: "NotFoundError" });
+  assert.equal(seen.length, 1);
+  play({ status: 200, body: page, delay: 1000 });
+  const started = Date.now();
+  await assert.rejects(client({ timeoutMs: 100 }).listTokens(), TimeoutError);
+  assert.ok(Date.now() - started < 800);
+});
+
 test("a slow API stops at timeoutMs with a TimeoutError", async () => {
   play({ status: 200, body: token, delay: 1000 });
   const started = Date.now();
