@@ -70,6 +70,11 @@ mod surface {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::future_to_promise;
 
+    /// A Promise rejected with the `ScwError` subclass of `error`.
+    fn rejected(error: Error) -> js_sys::Promise {
+        js_sys::Promise::reject(&shape::error(error))
+    }
+
     /// A Promise of `call`'s outcome, rejected with a `ScwError` subclass. The call comes boxed
     /// so that the promise machinery exists once in the wasm, not once per method.
     fn promise(call: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> js_sys::Promise {
@@ -81,8 +86,8 @@ mod surface {
 
     #[cfg(feature = "client")]
     mod client_surface {
-        use super::promise;
-        use crate::client::{Client, Config};
+        use super::{promise, rejected};
+        use crate::client::{Client, Config, Transport};
         use crate::error::unexpected;
         use crate::error::Error;
         use crate::functions::get;
@@ -92,7 +97,6 @@ mod surface {
         use crate::prelude::*;
         use crate::{shape, validate};
         use alloc::rc::Rc;
-        use js_sys::Date;
         use js_sys::Promise;
         use wasm_bindgen::prelude::*;
 
@@ -103,7 +107,7 @@ mod surface {
 
         /// What a `then` callback hands back for `answer`: the value, or a promise rejected with its error.
         fn settle_now(answer: Result<JsValue, Error>) -> JsValue {
-            answer.unwrap_or_else(|e| Promise::reject(&shape::error(e)).into())
+            answer.unwrap_or_else(|e| rejected(e).into())
         }
 
         /// The filters of listTokens / listAllTokens (page and pageSize only for one page).
@@ -147,7 +151,7 @@ mod surface {
                     let client = Client::new(&self.config, JsTransport::new(signal.clone()));
                     let url = url(&client, &o)?;
                     let (config, region) = (self.config.clone(), self.config.region);
-                    let started = Date::now();
+                    let started = client.transport.now_ms();
                     let sent = client.transport.send_now(
                         &get(&url),
                         &config.secret_key,
@@ -171,7 +175,7 @@ mod surface {
                     });
                     Ok(host::settled(&sent, &then))
                 };
-                start().unwrap_or_else(|e| Promise::reject(&shape::error(e)))
+                start().unwrap_or_else(rejected)
             }
 
             /// One call: reads `options` (an object or nothing) and its `signal`, then runs
@@ -493,7 +497,7 @@ mod surface {
                     }
                 })
             });
-            call.unwrap_or_else(|e| js_sys::Promise::reject(&shape::error(e)))
+            call.unwrap_or_else(rejected)
         }
     }
 
