@@ -88,10 +88,8 @@ mod surface {
     mod client_surface {
         use super::{promise, rejected};
         use crate::client::{Client, Config, Transport};
-        use crate::error::unexpected;
-        use crate::error::Error;
-        use crate::functions::get;
-        use crate::functions::TokenFilter;
+        use crate::error::{unexpected, Error};
+        use crate::functions::{get, TokenFilter};
         use crate::host::{self, JsTransport};
         use crate::input::{self, expires_at, opt_string, opt_whole, required, string};
         use crate::prelude::*;
