@@ -17,7 +17,7 @@ const api = (emulator, path, init = {}) =>
 const refusedConnection = (url) => fetch(url).then(() => false, () => true);
 
 test("startEmulator resolves with the ready line in camelCase, on a free port", async () => {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ port: undefined });
   try {
     assert.match(emulator.apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(new URL(emulator.apiUrl).port, "8080");
@@ -123,6 +123,7 @@ test("a value the emulator refuses rejects, naming the option", async () => {
   await assert.rejects(startEmulator({ rsaBits: 1024 }), { name: "EmulatorError", option: "rsaBits", message: /--rsa-bits/ });
   await assert.rejects(startEmulator({ corsOrigin: "*" }), { option: "corsOrigin", message: /is not an origin/ });
   await assert.rejects(startEmulator({ upstream: { url: "http://x" } }), { option: "upstream", message: /must be a string/ });
+  await assert.rejects(startEmulator({ readyTimeoutMs: "soon" }), { option: "readyTimeoutMs" });
 });
 
 test("a port in use rejects with the emulator's own message, naming the port", async (t) => {

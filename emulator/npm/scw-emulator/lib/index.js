@@ -24,7 +24,10 @@ export async function startEmulator(options = {}) {
     throw new EmulatorError("startEmulator takes an object of options");
   }
   const { seed, readyTimeoutMs = 60_000, ...flags } = options;
-  const args = ["--exit-on-stdin-close", ...toArguments({ port: 0, ...flags })];
+  if (!(Number.isFinite(readyTimeoutMs) && readyTimeoutMs > 0)) {
+    throw new EmulatorError("option readyTimeoutMs must be a positive number of milliseconds", { option: "readyTimeoutMs" });
+  }
+  const args = ["--exit-on-stdin-close", ...toArguments({ ...flags, port: flags.port ?? 0 })];
   const binary = await emulatorBinary();
   const seeded = seed === undefined ? undefined : await seedFile(seed);
   try {
