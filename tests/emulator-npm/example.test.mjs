@@ -24,6 +24,6 @@ test("examples/testing: its Vitest suite passes against the emulator started in 
   const library = run("npm", ["pack", "--silent", "--pack-destination", scratch, path.join(root, "pkg")], { cwd: root }).trim();
   run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", path.join(scratch, library), ...emulatorTarballs()]);
   const output = run("npx", ["--no-install", "vitest", "run", "--reporter=verbose"]);
-  console.log(output.trim().split("\n").map((line) => `# ${line}`).join("\n"));
+  console.log(output.trim());
   assert.match(output, /Tests\s+3 passed \(3\)/);
 });

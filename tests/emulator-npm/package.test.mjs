@@ -78,7 +78,7 @@ before(() => {
   const started = Date.now();
   const install = run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...emulatorTarballs()]);
   assert.equal(install.code, 0, install.stderr);
-  console.log(`# npm install of the tarballs: ${Date.now() - started} ms`);
+  console.log(`npm install of the tarballs: ${Date.now() - started} ms`);
   cpSync(path.join(root, "tests/emulator-npm/project"), project, { recursive: true });
 });
 
@@ -98,13 +98,13 @@ test("the packages install with their licences and an executable static binary",
   accessSync(binary(), constants.X_OK);
   assert.match(readFileSync(binary()).subarray(0, 4).toString("latin1"), /^\x7fELF/);
   const du = run("du", ["-sk", "node_modules/scw-emulator", "node_modules/scw-emulator-linux-x64"]);
-  console.log(`# installed: ${du.stdout.trim().replace(/\s+/g, " ")} (KiB)`);
+  console.log(`installed: ${du.stdout.trim().replace(/\s+/g, " ")} (KiB)`);
 });
 
 test("npx scw-emulator --port 0 prints its ready line and serves on that port", async () => {
   const started = Date.now();
   const { child, line } = await startUntilFirstLine("npx", ["--no-install", "scw-emulator", "--port", "0"]);
-  console.log(`# npx scw-emulator: ready line after ${Date.now() - started} ms`);
+  console.log(`npx scw-emulator: ready line after ${Date.now() - started} ms`);
   try {
     const ready = JSON.parse(line);
     assert.deepEqual(Object.keys(ready), ["api_url", "secret_key", "region", "project_id", "namespace_id", "function_id", "function_url"]);
@@ -128,7 +128,7 @@ test("npx scw-emulator passes its flags on, and the binary's refusals come back"
 });
 
 test("startEmulator from node:test, in the project", () => {
-  const result = run("node", ["--test", "--test-reporter=spec", "start.test.mjs"], { timeoutMs: 240_000 });
+  const result = run("node", ["--test", "--test-reporter=spec", "start-emulator.mjs"], { timeoutMs: 240_000 });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /ℹ fail 0/);
 });

@@ -73,7 +73,7 @@ function howToInstall() {
 
 /** Builds the emulator with cargo (a no-op once built) and resolves with the binary's path. */
 function buildFromSource(missing) {
-  process.stderr.write(`scw-emulator: ${missing}; building it from source with cargo (the first time takes a few minutes)\n`);
+  process.stderr.write(`scw-emulator: ${missing}; building it from source with cargo (a few minutes the first time; later starts find it built)\n`);
   const manifestPath = path.join(sourceDir, "Cargo.toml");
   const cargo = spawn(
     "cargo",
