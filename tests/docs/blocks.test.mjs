@@ -25,43 +25,53 @@ mkdirSync(path.join(project.dir, "blocks"));
 for (const block of blocks) writeFileSync(path.join(project.dir, block.module), block.code + "\n");
 copyFileSync(path.join(root, "tests/docs/assumed.d.ts"), path.join(project.dir, "assumed.d.ts"));
 
-const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-p", project.dir, "--pretty", "false"], {
+// --listFiles: the blocks tsc really read, so that its silence about a block means something.
+const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-p", project.dir, "--pretty", "false", "--listFiles"], {
   cwd: project.dir,
   encoding: "utf8",
 });
-const diagnostics = diagnosticsByFile(tsc.stdout);
+if (tsc.error) throw tsc.error;
+const { diagnostics, listed, general } = readTscOutput(tsc.stdout);
 // tsc reports no type errors at all while any file has a syntax error (TS1xxx).
 const syntaxErrorIn = [...diagnostics].find(([, found]) => found.some(({ message }) => /^error TS1\d{3}:/.test(message)))?.[0];
 
 test("tsc checked the blocks and nothing else failed", () => {
   assert.ok(blocks.length > 0, "no JavaScript or TypeScript block found");
-  assert.equal(tsc.error, undefined);
+  assert.deepEqual(general, []);
   const elsewhere = [...diagnostics.keys()].filter((file) => !blocks.some((block) => block.module === file));
   assert.deepEqual(elsewhere.map((file) => diagnostics.get(file)).flat(), []);
 });
 
 for (const block of blocks) {
   test(`${block.file}:${block.line} (${block.heading}) type-checks`, { todo: todoOf(block) }, () => {
+    assert.ok(listed.has(path.join(project.dir, block.module)), `tsc did not read ${block.module}`);
     const errors = (diagnostics.get(block.module) ?? []).map(({ line, message }) => `${block.file}:${block.line + line - 1}: ${message}`);
     assert.deepEqual(errors, []);
     assert.equal(syntaxErrorIn, undefined, `not type-checked: tsc stopped at a syntax error in ${syntaxErrorIn}`);
   });
 }
 
-/** tsc's `file(line,col): error TS...: message` lines (with their continuation lines), by file. */
-function diagnosticsByFile(output) {
-  const byFile = new Map();
+/**
+ * tsc's output read back: its `file(line,col): error TS...: message` lines (with their
+ * continuation lines) by file, the files it read (--listFiles), and any other message.
+ */
+function readTscOutput(output) {
+  const diagnostics = new Map();
+  const listed = new Set();
+  const general = [];
   let last;
   for (const text of output.split("\n")) {
     const match = text.match(/^(.+?)\((\d+),\d+\): (error .*)$/);
     if (match) {
       last = { line: Number(match[2]), message: match[3] };
-      byFile.set(match[1], [...(byFile.get(match[1]) ?? []), last]);
+      diagnostics.set(match[1], [...(diagnostics.get(match[1]) ?? []), last]);
     } else if (text.startsWith(" ") && last) {
       last.message += `\n${text}`;
+    } else if (path.isAbsolute(text)) {
+      listed.add(text);
     } else if (text.trim()) {
-      byFile.set("(tsc)", [...(byFile.get("(tsc)") ?? []), { line: 0, message: text }]);
+      general.push(text);
     }
   }
-  return byFile;
+  return { diagnostics, listed, general };
 }

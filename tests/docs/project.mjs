@@ -1,6 +1,6 @@
 // A throwaway project with the packed package installed, as a user's project has it: pkg/ packed by
 // npm, the tarball installed into a fresh folder beside the devDependencies of tests/docs/project/.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "../runtimes/helpers.mjs";
@@ -8,7 +8,8 @@ import { root } from "./markdown.mjs";
 
 /** Makes the project; `remove()` deletes it. */
 export async function throwawayProject() {
-  const dir = mkdtempSync(path.join(tmpdir(), "scw-docs-"));
+  // Its real path: tools report the files they read by it.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "scw-docs-")));
   cpSync(path.join(root, "tests/docs/project"), dir, { recursive: true });
   const tarball = (await run("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: path.join(root, "pkg") })).trim();
   await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", `./${tarball}`], {
