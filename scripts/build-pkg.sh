@@ -78,7 +78,7 @@ for sub in invoke proxy; do
   cp "js/$sub.d.ts" "pkg/$sub/index.d.ts"
   sed -E 's#"\.\./(invoke/)?index\.js"#"../\1index.cjs"#' "js/$sub.d.ts" > "pkg/$sub/index.d.cts"
 done
-cp README.md pkg/
+cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/package-json.mjs > pkg/package.json
 
 node bench/size.mjs --summary
