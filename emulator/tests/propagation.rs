@@ -6,6 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::in_process::InProcess;
 use common::{Answer, Emulator, TempDir};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -60,6 +61,9 @@ fn granted_key(emulator: &Emulator, sets: &[&str], on_organization: bool) -> Val
         Some(json!({ "application_id": application["id"], "expires_at": expires })),
     )
 }
+
+/// How many IAM instances the emulator simulates.
+const INSTANCES: usize = 4;
 
 /// Calls `call` every 20 ms for `span`; returns each answer's status with when it came.
 fn poll(span: Duration, mut call: impl FnMut() -> u16) -> Vec<(Duration, u16)> {
@@ -280,4 +284,75 @@ fn a_seeded_key_is_admitted_at_once_and_a_reset_settles_what_was_propagating() {
     );
     assert_eq!(reset.status, 204);
     assert!((0..8).all(|_| emulator.call_seeded(Some(key_secret)) == 200));
+}
+
+#[tokio::test]
+async fn rules_set_again_or_given_to_another_principal_propagate_and_unchanged_ones_stay_in_force()
+{
+    let dir = TempDir::new("propagation-rules");
+    let seed = dir.file("seed.json");
+    let (application, organization) = (
+        "aaaaaaaa-0000-4000-8000-000000000004",
+        "aaaaaaaa-0000-4000-8000-0000000000ff",
+    );
+    let key_secret = "aaaaaaaa-0000-4000-8000-000000000005";
+    let reader =
+        json!({ "permission_set_names": ["IAMReadOnly"], "organization_id": organization });
+    let world = json!({
+        "organization_id": organization,
+        "namespaces": [{ "name": "shop", "functions": [{ "name": "cart", "privacy": "private" }] }],
+        "applications": [{ "id": application, "name": "ci" }],
+        "policies": [{ "id": "aaaaaaaa-0000-4000-8000-000000000007", "name": "read", "application_id": application, "rules": [reader] }],
+        "api_keys": [{ "secret_key": key_secret, "application_id": application }]
+    });
+    std::fs::write(&seed, world.to_string()).unwrap();
+    let emulator = InProcess::new(&["--iam-propagation", "1h", "--seed", &seed]).await;
+    let function = format!("/fn/{}", emulator.field("function_id"));
+    let calls = || async {
+        let mut statuses = Vec::new();
+        for _ in 0..INSTANCES {
+            statuses.push(
+                emulator
+                    .send("GET", &function, Some(key_secret), None)
+                    .await
+                    .status,
+            );
+        }
+        statuses
+    };
+    assert_eq!(calls().await, [403; INSTANCES], "no function access yet");
+
+    let policy = "aaaaaaaa-0000-4000-8000-000000000007";
+    let access = json!({ "permission_set_names": ["FunctionsPrivateAccess"], "organization_id": organization });
+    let body = json!({ "policy_id": policy, "rules": [reader, access] });
+    emulator.ok("PUT", "/iam/v1alpha1/rules", Some(body)).await;
+    assert!(calls().await.contains(&403), "the new rule propagates");
+    let listed = emulator
+        .api("GET", "/iam/v1alpha1/applications", None)
+        .await;
+    assert_eq!(listed.status, 200);
+    let reads = (0..INSTANCES)
+        .map(|_| emulator.send("GET", "/iam/v1alpha1/applications", Some(key_secret), None));
+    for read in reads {
+        assert_eq!(read.await.status, 200, "the unchanged rule stays in force");
+    }
+
+    let body = json!({ "name": "free", "organization_id": organization, "no_principal": true,
+                       "rules": [{ "permission_set_names": ["FunctionsFullAccess"], "organization_id": organization }] });
+    let free = emulator
+        .ok("POST", "/iam/v1alpha1/policies", Some(body))
+        .await;
+    let path = format!("/iam/v1alpha1/policies/{}", free["id"].as_str().unwrap());
+    emulator
+        .ok(
+            "PATCH",
+            &path,
+            Some(json!({ "application_id": application })),
+        )
+        .await;
+    let secret = emulator.field("secret_key");
+    let view = emulator
+        .send("GET", "/emulator/propagation", Some(&secret), None)
+        .await;
+    assert_eq!(view.body["api_keys"][0]["status"], "propagating");
 }
