@@ -172,11 +172,12 @@ impl Checker {
             .collect()
     }
 
-    /// A `true` / `false` argument, if present and well formed.
+    /// A boolean argument, if present and well formed: what Go's `strconv.ParseBool` takes, as
+    /// the API does (the Python SDK sends `True` and `False`).
     pub fn boolean(&mut self, name: &str, value: Option<&str>) -> Option<bool> {
         match value? {
-            "true" => Some(true),
-            "false" => Some(false),
+            "true" | "True" | "TRUE" | "t" | "T" | "1" => Some(true),
+            "false" | "False" | "FALSE" | "f" | "F" | "0" => Some(false),
             _ => {
                 self.refuse(
                     name,
