@@ -7,32 +7,21 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::in_process::InProcess;
-use common::{Answer, Emulator, TempDir};
+use common::{Emulator, TempDir};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-fn iam(emulator: &Emulator, key: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
-    let url = emulator.url(&format!("/iam/v1alpha1{path}"));
-    let body = body.map(|b| b.to_string());
-    let headers = [("X-Auth-Token", key), ("Content-Type", "application/json")];
-    emulator.send(method, &url, &headers, body.as_deref())
-}
-
 fn admin(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> Value {
-    let answer = iam(emulator, &emulator.field("secret_key"), method, path, body);
+    let answer = emulator.iam_as(&emulator.field("secret_key"), method, path, body);
     assert_eq!(answer.status, 200, "{:?}", answer.body);
     answer.body
-}
-
-fn organization(emulator: &Emulator) -> Value {
-    emulator.api("GET", "/namespaces", None).body["namespaces"][0]["organization_id"].clone()
 }
 
 /// An application whose policy grants `sets` (on the project, or the organization when
 /// `on_organization`), and a new key of it; returns the key's creation answer.
 fn granted_key(emulator: &Emulator, sets: &[&str], on_organization: bool) -> Value {
-    let organization = organization(emulator);
+    let organization = emulator.organization_id();
     let application = admin(
         emulator,
         "POST",
@@ -148,7 +137,7 @@ fn an_api_call_with_a_new_key_gets_403_permissions_denied_until_it_has_propagate
     let secret = key["secret_key"].as_str().unwrap().to_owned();
     let mut refusals = Vec::new();
     let seen = poll(Duration::from_millis(3000), || {
-        let answer = iam(&emulator, &secret, "GET", "/applications", None);
+        let answer = emulator.iam_as(&secret, "GET", "/applications", None);
         if answer.status != 200 {
             refusals.push(answer.body);
         }
