@@ -239,6 +239,20 @@ fn the_production_profile_propagates_for_two_minutes_unless_a_flag_says_otherwis
         Some(json!({ "function_id": relaxed.field("function_id") })),
     );
     assert_eq!(refused.status, 412, "the profile's other switches stay on");
+    let application = key["application_id"].clone();
+    let unbounded = relaxed.iam_as(
+        &relaxed.field("secret_key"),
+        "POST",
+        "/api-keys",
+        Some(json!({ "application_id": application })),
+    );
+    assert_eq!(
+        (
+            unbounded.status,
+            &unbounded.body["details"][0]["argument_name"]
+        ),
+        (400, &json!("expires_at"))
+    );
 }
 
 #[test]
