@@ -233,7 +233,7 @@ async fn delete_live<T: Regional + 'static, V: Send + 'static>(
 }
 
 /// A date as the API writes it: RFC 3339 in UTC with `Z`, nanoseconds when there are some.
-pub fn date(at: OffsetDateTime) -> String {
+fn date(at: OffsetDateTime) -> String {
     (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
 }
 
