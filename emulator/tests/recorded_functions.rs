@@ -188,6 +188,10 @@ async fn patch_changes_only_what_it_names_and_refuses_unknown_or_mistyped_fields
     assert_eq!(mistyped.status, 400);
     assert_eq!(mistyped.body["details"][0]["argument_name"], "min_scale");
     assert_eq!(mistyped.body["details"][0]["reason"], "format");
+    assert_eq!(
+        mistyped.body["details"][0]["help_message"], "min_scale must be u32",
+        "what was expected, never the value sent"
+    );
     let bad_values = emulator
         .api(
             "PATCH",
