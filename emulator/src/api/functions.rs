@@ -436,3 +436,22 @@ pub async fn delete(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::timeout_seconds;
+
+    #[test]
+    fn a_timeout_is_whole_seconds_as_the_sdks_write_them() {
+        assert_eq!(timeout_seconds("300s"), Some(300));
+        assert_eq!(
+            timeout_seconds("300.000000000s"),
+            Some(300),
+            "the Go SDK's form"
+        );
+        assert_eq!(timeout_seconds("59.9s"), Some(59));
+        for bad in ["300", "5m", "s", "1.s5", "-1s", "1.5.0s"] {
+            assert_eq!(timeout_seconds(bad), None, "{bad}");
+        }
+    }
+}
