@@ -109,6 +109,7 @@ enum KeyStatus {
     Propagating,
     /// No policy opens the project's functions to it.
     NoPolicy,
+    /// Past its expiry: refused everywhere.
     Expired,
 }
 
@@ -145,11 +146,12 @@ async fn propagation(Ctx(app): Ctx<Shared>, headers: HeaderMap) -> Response {
         .map(|key| {
             let project = Some(state.identity.project_id);
             let rules = state.granting_rules(key.application_id, &FUNCTION_ACCESS, project);
-            let admitted_at = (key.expires_at.is_none_or(|at| at > now))
+            let expired = key.expires_at.is_some_and(|at| at <= now);
+            let admitted_at = (!expired)
                 .then(|| app.propagation.admitted_everywhere(key, rules))
                 .flatten();
             let status = match admitted_at {
-                _ if key.expires_at.is_some_and(|at| at <= now) => KeyStatus::Expired,
+                _ if expired => KeyStatus::Expired,
                 None => KeyStatus::NoPolicy,
                 Some(at) if at > now => KeyStatus::Propagating,
                 Some(_) => KeyStatus::Admitted,

@@ -83,6 +83,7 @@ impl Propagation {
         }
     }
 
+    /// How long a change takes to reach every instance.
     pub fn window(&self) -> Duration {
         self.window
     }
