@@ -119,7 +119,7 @@ struct KeyPropagation {
     access_key: String,
     application_id: Uuid,
     status: KeyStatus,
-    /// From when every instance admits it (null without a policy or once expired).
+    /// While it is propagating, from when every instance admits it (null otherwise).
     #[serde(with = "time::serde::rfc3339::option")]
     admitted_at: Option<OffsetDateTime>,
 }
@@ -147,14 +147,14 @@ async fn propagation(Ctx(app): Ctx<Shared>, headers: HeaderMap) -> Response {
             let project = Some(state.identity.project_id);
             let rules = state.granting_rules(key.application_id, &FUNCTION_ACCESS, project);
             let expired = key.expires_at.is_some_and(|at| at <= now);
-            let admitted_at = (!expired)
+            let everywhere = (!expired)
                 .then(|| app.propagation.admitted_everywhere(key, rules))
                 .flatten();
-            let status = match admitted_at {
-                _ if expired => KeyStatus::Expired,
-                None => KeyStatus::NoPolicy,
-                Some(at) if at > now => KeyStatus::Propagating,
-                Some(_) => KeyStatus::Admitted,
+            let (status, admitted_at) = match everywhere {
+                _ if expired => (KeyStatus::Expired, None),
+                None => (KeyStatus::NoPolicy, None),
+                Some(at) if at > now => (KeyStatus::Propagating, Some(at)),
+                Some(_) => (KeyStatus::Admitted, None),
             };
             KeyPropagation {
                 access_key: key.access_key.clone(),

@@ -177,15 +177,29 @@ fn the_demo_follows_a_key_from_propagating_to_admitted() {
     );
 
     let key = granted_key(&emulator, &["FunctionsPrivateAccess"], false);
-    let access_key = key["access_key"].as_str().unwrap();
     let created = OffsetDateTime::parse(key["created_at"].as_str().unwrap(), &Rfc3339).unwrap();
-    let entry = |body: &Value| {
+    let soon = (OffsetDateTime::now_utc() + time::Duration::seconds(1))
+        .format(&Rfc3339)
+        .unwrap();
+    let body = json!({ "application_id": key["application_id"], "expires_at": soon });
+    let expiring = admin(&emulator, "POST", "/api-keys", Some(body));
+    let body = json!({ "name": "bare", "organization_id": emulator.organization_id() });
+    let bare = admin(&emulator, "POST", "/applications", Some(body));
+    let body = json!({ "application_id": bare["id"] });
+    let unopened = admin(&emulator, "POST", "/api-keys", Some(body));
+    let find = |body: &Value, access_key: &Value| {
         (body["api_keys"].as_array().unwrap().iter())
-            .find(|k| k["access_key"] == access_key)
+            .find(|k| k["access_key"] == *access_key)
             .cloned()
             .unwrap()
     };
+    let entry = |body: &Value| find(body, &key["access_key"]);
     let now = emulator.send("GET", &url, &auth, None);
+    let no_policy = find(&now.body, &unopened["access_key"]);
+    assert_eq!(
+        (&no_policy["status"], &no_policy["admitted_at"]),
+        (&json!("no_policy"), &Value::Null)
+    );
     assert_eq!(now.body["iam_propagation_ms"], 2000);
     let propagating = entry(&now.body);
     assert_eq!(propagating["status"], "propagating");
@@ -203,9 +217,17 @@ fn the_demo_follows_a_key_from_propagating_to_admitted() {
         .contains(key["secret_key"].as_str().unwrap()));
 
     std::thread::sleep(Duration::from_millis(2100));
-    let later = entry(&emulator.send("GET", &url, &auth, None).body);
-    assert_eq!(later["status"], "admitted");
-    assert_eq!(later["admitted_at"], propagating["admitted_at"]);
+    let later_body = emulator.send("GET", &url, &auth, None).body;
+    let later = entry(&later_body);
+    assert_eq!(
+        (&later["status"], &later["admitted_at"]),
+        (&json!("admitted"), &Value::Null)
+    );
+    let expired = find(&later_body, &expiring["access_key"]);
+    assert_eq!(
+        (&expired["status"], &expired["admitted_at"]),
+        (&json!("expired"), &Value::Null)
+    );
     for _ in 0..8 {
         assert_eq!(emulator.call_seeded(key["secret_key"].as_str()), 200);
     }
