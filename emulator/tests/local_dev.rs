@@ -254,6 +254,40 @@ fn the_request_log_names_why_each_call_was_refused_and_never_shows_a_secret() {
     );
 }
 
+#[test]
+fn request_log_names_the_admitted_credential_by_its_public_id_never_its_secret() {
+    let dir = TempDir::new("admitted");
+    let emulator = Emulator::start(&["--seed", &seed_file(&dir, &world())]);
+    let private = emulator.field("function_url");
+    let seeded = local(&emulator, "GET", "/emulator/seeded-tokens");
+    let jwt = seeded.body["tokens"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(emulator.call(&private, Some(KEY_SECRET)), 200);
+    assert_eq!(emulator.call(&private, Some(&jwt)), 200);
+    assert_eq!(emulator.call(&private, Some("not-a-token")), 403);
+
+    let log = emulator.send("GET", &emulator.url("/emulator/requests"), &[], None);
+    let entries = log.body["requests"].as_array().unwrap();
+    let credentials: Vec<&Value> = (entries.iter())
+        .filter(|e| e["path"].as_str().unwrap().starts_with("/fn/"))
+        .map(|e| &e["credential"])
+        .collect();
+    assert_eq!(
+        credentials,
+        [
+            &json!({ "access_key": "SCWAAAAAAAAAAAAAAAAA" }),
+            &json!({ "token_id": TOKEN }),
+            &Value::Null,
+        ]
+    );
+    let text = log.body.to_string();
+    for secret in [SECRET, KEY_SECRET, &jwt] {
+        assert!(!text.contains(secret), "the log shows {secret}");
+    }
+}
+
 /// Runs the emulator expecting it to stop at once; returns its exit code and stderr.
 fn failing(args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_scw-emulator"))
