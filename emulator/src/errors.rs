@@ -35,10 +35,12 @@ pub enum ApiError {
         resource: &'static str,
         resource_id: String,
     },
-    /// 403 `permissions_denied` for one resource and action.
+    /// 403 `permissions_denied` for one resource and action; `propagating` when the permission
+    /// exists but IAM is still propagating it (named in the request log only).
     PermissionsDenied {
         resource: &'static str,
         action: &'static str,
+        propagating: bool,
     },
     /// 400 `invalid_arguments`.
     Invalid(Vec<Detail>),
@@ -62,6 +64,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let logged = match self {
+            ApiError::PermissionsDenied {
+                propagating: true, ..
+            } => Some(crate::refusal::Reason::Propagating),
+            _ => None,
+        };
         let (status, body) = match self {
             ApiError::Denied(reason) => (
                 StatusCode::UNAUTHORIZED,
@@ -75,7 +83,9 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({"message": "resource is not found", "resource": resource, "resource_id": resource_id, "type": "not_found"}),
             ),
-            ApiError::PermissionsDenied { resource, action } => (
+            ApiError::PermissionsDenied {
+                resource, action, ..
+            } => (
                 StatusCode::FORBIDDEN,
                 json!({"details": [{"action": action, "resource": resource}], "message": "insufficient permissions", "type": "permissions_denied"}),
             ),
@@ -95,6 +105,10 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(reason) = logged {
+            response.extensions_mut().insert(reason);
+        }
+        response
     }
 }

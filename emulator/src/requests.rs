@@ -41,7 +41,8 @@ pub struct Entry {
     pub path: String,
     pub status: u16,
     pub latency_ms: f64,
-    /// Why the gateway refused the call (403 of a private function only).
+    /// Why the call was refused: a 403 of a private function, or an API call refused while IAM
+    /// propagates (`propagating`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
     /// The credential an admitted call to a private function carried.

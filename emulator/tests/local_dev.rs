@@ -340,16 +340,22 @@ fn a_bad_seed_file_stops_the_emulator_with_the_file_and_the_field_named() {
 
 #[test]
 fn unknown_values_of_the_new_flags_are_refused_with_the_flag_named() {
-    for (args, named) in [
-        (["--gateway-preflight", "maybe"], "--gateway-preflight"),
+    let cases: [(&[&str], &str); 9] = [
+        (&["--gateway-preflight", "maybe"], "--gateway-preflight"),
         (
-            ["--legacy-token-creation", "sometimes"],
+            &["--legacy-token-creation", "sometimes"],
             "--legacy-token-creation",
         ),
-        (["--max-key-validity", "forever"], "--max-key-validity"),
-        (["--cors-origin", "localhost:5173"], "--cors-origin"),
-    ] {
-        let (code, stderr) = failing(&args);
+        (&["--max-key-validity", "forever"], "--max-key-validity"),
+        (&["--max-key-validity", "0"], "--max-key-validity"),
+        (&["--cors-origin", "localhost:5173"], "--cors-origin"),
+        (&["--profile", "staging"], "--profile"),
+        (&["--iam-propagation", "2 minutes"], "--iam-propagation"),
+        (&["--iam-propagation", "0s"], "--iam-propagation"),
+        (&["--require-key-expiry=sometimes"], "--require-key-expiry"),
+    ];
+    for (args, named) in cases {
+        let (code, stderr) = failing(args);
         assert_eq!(code, Some(2), "{stderr}");
         assert!(stderr.contains(named), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");

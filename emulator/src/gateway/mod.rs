@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
+pub use admit::FUNCTION_ACCESS;
 pub use upstream::{base_url, Proxy};
 
 use crate::app::{App, Shared};

@@ -1,6 +1,8 @@
 //! Starts the real `scw-emulator` binary on a free port and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod in_process;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
