@@ -6,10 +6,10 @@ import { describeError, plural } from "./format.js";
 import { refreshCredentials } from "./credentials.js";
 import { wireDialogs } from "./dialogs.js";
 import { wireGenerate } from "./generate.js";
-import { callUrl, isLocal, resetInvoke, wireInvoke } from "./invoke.js";
+import { callUrl, resetInvoke, wireInvoke } from "./invoke.js";
 import { wireRotate } from "./keys.js";
 import { resetMigrate, wireMigrate } from "./migrate.js";
-import { state } from "./store.js";
+import { isLocal, state } from "./store.js";
 
 // The npm package's browser entry: it instantiates the wasm itself (top-level await).
 // Imported dynamically so that a missing build shows up as an inline error, not a dead page.
@@ -117,7 +117,7 @@ async function openFunction(namespace, fn) {
     ...facts.map(([term, value, wide]) => el("div", { class: wide }, el("dt", { text: term }), el("dd", { text: value }))),
   );
   for (const id of ["credential-error", "keys-error", "tokens-error"]) clearError($(id));
-  resetInvoke(fn);
+  resetInvoke();
   resetMigrate();
   $("function").hidden = false;
   $("function-title").setAttribute("tabindex", "-1");
@@ -166,6 +166,10 @@ async function start() {
     form.region.value = emulator.region;
     $("mode").textContent = "Local emulator";
     $("mode").hidden = false;
+    // The emulator's console: its own key is filled in, and the page says how it goes on Scaleway.
+    $("console-notice").hidden = false;
+    $("connect-hint").hidden = true;
+    $("secret-key-hint").textContent = "The emulator's secret key. Never type a Scaleway secret key into a web page.";
   }
   document.body.dataset.ready = "true";
 }
