@@ -9,7 +9,7 @@ function table(rows) {
 }
 
 /** The banner for `startDemo`'s result (scripts/demo-stack.mjs). Never shows the proxy key's secret. */
-export function banner({ emulator, pageUrl, proxy, key }) {
+export function banner({ emulator, pageUrl, proxy, key, propagatingUntil }) {
   return [
     "",
     "  scw-functions-auth demo: the Scaleway Functions emulator, and an edge proxy in front of its private function",
@@ -23,11 +23,14 @@ export function banner({ emulator, pageUrl, proxy, key }) {
       ["Function URL", emulator.function_url],
       ["Edge proxy", `${proxy.url} (examples/edge-proxy on Node)`],
       ["Proxy's key", `${key.accessKey}, an IAM API key made for it: its secret stays in the proxy`],
+      ["Propagating", propagatingUntil && `until ${propagatingUntil.toLocaleTimeString()}: IAM may refuse the new key now and then, as Scaleway's does for up to 2 minutes`],
     ]),
     "",
-    `  Open ${pageUrl} in a browser: the page is the emulator's console,`,
-    "  already filled in, and its Invoke panel calls the function directly and through the proxy.",
-    "  Ctrl-C stops the emulator and the proxy.",
+    "  Open the demo page in a browser: it is the emulator's console, already filled in, and its",
+    "  Invoke panel calls the function directly and through the proxy. Ctrl-C stops the emulator and the proxy.",
     "",
   ].join("\n");
 }
+
+/** The line printed once the proxy's key is admitted everywhere. */
+export const admitted = ({ key }) => `  The proxy's key ${key.accessKey} is now admitted by every IAM instance.\n`;

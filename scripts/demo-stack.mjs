@@ -100,13 +100,23 @@ async function listening(proxy, url) {
   }
 }
 
+/** Until when IAM may still refuse a new key now and then (IAM propagation); null once it is admitted everywhere. */
+async function propagatingUntil(emulator, accessKey) {
+  const response = await fetch(`${emulator.api_url}/emulator/propagation`, { headers: { "X-Auth-Token": emulator.secret_key } });
+  if (!response.ok) throw new DemoError(`the emulator did not say whether the proxy's key is propagating (${response.status})`);
+  const { api_keys: keys } = await response.json();
+  const key = keys.find((listed) => listed.access_key === accessKey);
+  return key?.status === "propagating" ? new Date(key.admitted_at) : null;
+}
+
 /**
  * Starts the emulator on `port` (0: any), makes the proxy's IAM API key through the package, and
  * starts examples/edge-proxy on Node on `proxyPort`, allowing the demo page's origins (the page may
  * be opened on 127.0.0.1 or localhost). Resolves with what the banner and the tests need:
- * `{ emulator, pageUrl, proxy: { url, appKey }, key, ended, stop() }`. `key` is the proxy's key with
- * its secret: it stays in this process and the proxy's environment. `ended` resolves when either
- * process stops by itself, naming it; `stop()` ends both.
+ * `{ emulator, pageUrl, proxy: { url, appKey }, key, propagatingUntil, ended, stop() }`. `key` is
+ * the proxy's key with its secret: it stays in this process and the proxy's environment.
+ * `propagatingUntil` is when every IAM instance admits it (null when they already do). `ended`
+ * resolves when either process stops by itself, naming it; `stop()` ends both.
  */
 export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, emulatorArgs = [], quiet = false }) {
   const emulatorProcess = launch(emulatorBin, ["--port", String(port), ...emulatorArgs], { cwd: root, quiet });
@@ -149,7 +159,10 @@ export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, em
       emulatorProcess.exited.then((end) => `the emulator exited (${end})`),
       proxyProcess.exited.then((end) => `the edge proxy exited (${end})`),
     ]);
-    return { emulator, pageUrl, proxy: { url: proxyUrl, appKey }, key, ended, stop };
+    return {
+      emulator, pageUrl, proxy: { url: proxyUrl, appKey }, key,
+      propagatingUntil: await propagatingUntil(emulator, key.accessKey), ended, stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { banner } from "./demo-banner.mjs";
+import { admitted, banner } from "./demo-banner.mjs";
 import { DemoError, startDemo } from "./demo-stack.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,6 +50,9 @@ try {
     await demo.stop();
   } else {
     process.stdout.write(`${banner(demo)}\n`);
+    if (demo.propagatingUntil) {
+      setTimeout(() => process.stdout.write(admitted(demo)), demo.propagatingUntil - Date.now()).unref();
+    }
     const ended = await Promise.race([signalled.then(() => null), demo.ended]);
     await demo.stop();
     if (ended) throw new DemoError(ended);

@@ -6,7 +6,7 @@
 // - On the emulator's own origin (the emulator only): what a server sees, with no CORS, to try the
 //   credentials made in this session, or none.
 import { $, el, busy, FormError } from "./ui.js";
-import { describeError, prettyBody, statusText } from "./format.js";
+import { crossOriginRefusal, describeError, preflightCause, prettyBody, statusText } from "./format.js";
 import { isLocal, state, session, trimSlash } from "./store.js";
 
 /** Where the page calls a function on its own origin: the emulator's gateway locally, the function's domain otherwise. */
@@ -100,14 +100,6 @@ function chosenCredential() {
   return { secret: mine.secret, label: `${kindName(mine.kind)} “${mine.description}”${mine.deleted ? " (deleted)" : ""}` };
 }
 
-/** What the browser does before sending a cross-origin call: a CORS preflight unless the call is a "simple" one. */
-function preflightCause(init, withCredential) {
-  if (withCredential) return "with an X-Auth-Token header";
-  if (!["GET", "HEAD", "POST"].includes(init.method)) return `with the method ${init.method}`;
-  const type = init.headers["Content-Type"];
-  return type && type !== "text/plain" ? "with a JSON body" : null;
-}
-
 /** The call to make for the chosen route, and how the result line names it. */
 function plan(withCredential) {
   const { path, init } = requestParts();
@@ -149,20 +141,12 @@ async function invoke(withCredential) {
   });
 }
 
-const inActivity = (words) => (isLocal() ? ` (${words} in Activity)` : "");
-
 /** Why the browser gave the page no answer. */
 function blocked(chosen, preflight) {
   if (chosen === "proxy") {
     return `The proxy did not answer this page: is it running at ${proxyUrl()}, and do its ALLOWED_ORIGINS include ${location.origin}?`;
   }
-  if (preflight) {
-    return `The browser blocked this call. A call to another origin ${preflight} is preceded by a CORS preflight: an OPTIONS request, which never carries a credential. ` +
-      `The gateway refuses it with 403, as Scaleway's does${inActivity("“no credential”")}, so the call itself was never sent. ` +
-      "Call the function through a proxy that holds its key, or from a server.";
-  }
-  return `The browser hid the answer. The call went out without a credential and the gateway refused it${inActivity("403")}; ` +
-    "the answer has no CORS headers, so this page may not read it.";
+  return crossOriginRefusal(preflight, isLocal());
 }
 
 /** What an answer through the proxy means; nothing to add for the other routes. */

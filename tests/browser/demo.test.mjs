@@ -750,20 +750,21 @@ describe("make demo's launcher (scripts/demo.mjs): what it starts, it stops", ()
 
   const answers = (url) => fetch(url).then(() => true, () => false);
 
-  async function startedDemo() {
-    const demo = launch(["--proxy-port", String(await freePort())]);
+  async function startedDemo(emulatorFlags = []) {
+    const demo = launch(["--proxy-port", String(await freePort()), "--", ...emulatorFlags]);
     await eventually(() => assert.match(demo.out(), /Ctrl-C stops/, demo.err()), 30_000);
     const urls = { api: row(demo.out(), "API URL"), proxy: row(demo.out(), "Edge proxy") };
     assert.ok(await answers(urls.api) && await answers(urls.proxy), demo.out());
     return { ...demo, urls };
   }
 
-  test("the banner names the page, the API, the proxy and its key, and never a secret but the emulator's", async () => {
-    const demo = await startedDemo();
+  test("the banner names the page, the API, the proxy and its propagating key, and never a secret but the emulator's", async () => {
+    const demo = await startedDemo(["--iam-propagation", "30s"]);
     try {
       const banner = demo.out();
       assert.match(row(banner, "Demo page"), /^http:\/\/127\.0\.0\.1:\d+\/#proxy=http:\/\/127\.0\.0\.1:\d+&app-key=\w+$/);
       assert.match(banner, /Proxy's key +SCW[A-Z0-9]{17}, an IAM API key made for it: its secret stays in the proxy/);
+      assert.match(banner, /Propagating +until .+: IAM may refuse the new key now and then/);
       const info = await (await fetch(`${demo.urls.api}/emulator/info`)).json();
       const known = new Set([info.secret_key, info.project_id, info.function_id]);
       const uuids = banner.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g);
