@@ -154,11 +154,13 @@ async function start() {
     }),
   ]);
   state.pkg = pkg;
-  state.emulator = emulator;
+  // The emulator serves the API on the page's own origin, whichever name the page was opened with
+  // (127.0.0.1 or localhost): calling it by another name would be a call to another origin.
+  state.emulator = emulator && { ...emulator, api_url: location.origin };
   if (emulator) {
     startActivity();
     const form = $("connect-form");
-    form.apiUrl.value = emulator.api_url;
+    form.apiUrl.value = state.emulator.api_url;
     form.secretKey.value = emulator.secret_key;
     if (![...form.region.options].some((option) => option.value === emulator.region)) {
       form.region.append(el("option", { value: emulator.region, text: emulator.region }));

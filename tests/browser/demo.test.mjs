@@ -719,6 +719,20 @@ describe("the 2026 story, as make demo starts it: the edge proxy, a page on anot
     assert.deepEqual(browserDemo.consoleErrors, []);
   });
 
+  test("the page opened on localhost works the same: its API on its own origin, the proxy allowing it", async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(demo.pageUrl.replace("127.0.0.1", "localhost"));
+      await other.locator("body[data-ready=true]").waitFor({ state: "attached" });
+      assert.equal(await other.getByLabel("API URL").inputValue(), `http://localhost:${new URL(demo.emulator.api_url).port}`);
+      await steps(other).openFunctionSecurity(demo.emulator.secret_key);
+      await other.getByRole("button", { name: "Call through the proxy" }).click();
+      await eventually(async () => assert.match(await other.locator("#invoke-status").textContent(), /^200/));
+    } finally {
+      await other.close();
+    }
+  });
+
   test("the Security page reads well at 1280 px and at 375 px", async () => {
     await mkdir(screenshots, { recursive: true });
     await page.locator("#function-title").scrollIntoViewIfNeeded();
