@@ -5,8 +5,7 @@ use crate::api::{presented_key, receive_upload, sign};
 use crate::app::Shared;
 use crate::errors::ApiError;
 use crate::gateway::FUNCTION_ACCESS;
-use crate::model::ApiKey;
-use crate::model::Scope;
+use crate::model::{ApiKey, Scope};
 use axum::extract::State as Ctx;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -110,6 +109,7 @@ enum KeyStatus {
     Propagating,
     /// No policy opens the project's functions to it.
     NoPolicy,
+    /// Past its expiry: refused everywhere.
     Expired,
 }
 
@@ -119,7 +119,7 @@ struct KeyPropagation {
     access_key: String,
     application_id: Uuid,
     status: KeyStatus,
-    /// From when every instance admits it (null without a policy or once expired).
+    /// While it is propagating, from when every instance admits it (null otherwise).
     #[serde(with = "time::serde::rfc3339::option")]
     admitted_at: Option<OffsetDateTime>,
 }
@@ -146,14 +146,15 @@ async fn propagation(Ctx(app): Ctx<Shared>, headers: HeaderMap) -> Response {
         .map(|key| {
             let project = Some(state.identity.project_id);
             let rules = state.granting_rules(key.application_id, &FUNCTION_ACCESS, project);
-            let admitted_at = (key.expires_at.is_none_or(|at| at > now))
+            let expired = key.expires_at.is_some_and(|at| at <= now);
+            let everywhere = (!expired)
                 .then(|| app.propagation.admitted_everywhere(key, rules))
                 .flatten();
-            let status = match admitted_at {
-                _ if key.expires_at.is_some_and(|at| at <= now) => KeyStatus::Expired,
-                None => KeyStatus::NoPolicy,
-                Some(at) if at > now => KeyStatus::Propagating,
-                Some(_) => KeyStatus::Admitted,
+            let (status, admitted_at) = match everywhere {
+                _ if expired => (KeyStatus::Expired, None),
+                None => (KeyStatus::NoPolicy, None),
+                Some(at) if at > now => (KeyStatus::Propagating, Some(at)),
+                Some(_) => (KeyStatus::Admitted, None),
             };
             KeyPropagation {
                 access_key: key.access_key.clone(),

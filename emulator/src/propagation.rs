@@ -83,6 +83,7 @@ impl Propagation {
         }
     }
 
+    /// How long a change takes to reach every instance.
     pub fn window(&self) -> Duration {
         self.window
     }
@@ -186,6 +187,20 @@ mod tests {
         }
     }
 
+    const WINDOW: Duration = Duration::seconds(120);
+
+    /// A propagation of [`WINDOW`] in which a key was made at `made`, and its rule too when
+    /// `new_rule` (else the rule is known everywhere).
+    fn made_at(made: OffsetDateTime, new_rule: bool) -> (Propagation, ApiKey, [Rule; 1]) {
+        let p = Propagation::new(WINDOW);
+        let (key, rules) = (key(made), [rule()]);
+        p.made([Grant::ApiKey(key.access_key.clone())], made);
+        if new_rule {
+            p.made(rules.iter().map(|r| Grant::Rule(r.id)), made);
+        }
+        (p, key, rules)
+    }
+
     /// How many instances admit the key at `at`.
     fn admitting(p: &Propagation, key: &ApiKey, rules: &[Rule], at: OffsetDateTime) -> usize {
         (0..INSTANCES)
@@ -195,13 +210,9 @@ mod tests {
 
     #[test]
     fn a_new_key_is_admitted_by_more_and_more_instances_and_by_all_once_the_window_has_passed() {
-        let window = Duration::seconds(120);
-        let made = OffsetDateTime::UNIX_EPOCH;
+        let (window, made) = (WINDOW, OffsetDateTime::UNIX_EPOCH);
         for _ in 0..50 {
-            let p = Propagation::new(window);
-            let (key, rules) = (key(made), [rule()]);
-            p.made([Grant::ApiKey(key.access_key.clone())], made);
-            p.made(rules.iter().map(|r| Grant::Rule(r.id)), made);
+            let (p, key, rules) = made_at(made, true);
             let mut before = 0;
             for second in 0..=120 {
                 let now = made + Duration::seconds(second);
@@ -224,12 +235,9 @@ mod tests {
 
     #[test]
     fn one_change_reaches_one_more_instance_each_quarter_of_the_window() {
-        let window = Duration::seconds(120);
-        let made = OffsetDateTime::UNIX_EPOCH;
+        let (window, made) = (WINDOW, OffsetDateTime::UNIX_EPOCH);
         for _ in 0..50 {
-            let p = Propagation::new(window);
-            let (key, rules) = (key(made), [rule()]);
-            p.made([Grant::ApiKey(key.access_key.clone())], made);
+            let (p, key, rules) = made_at(made, false);
             for quarter in 1..INSTANCES {
                 let at = made + window * (quarter as f64 / INSTANCES as f64);
                 assert!(admitting(&p, &key, &rules, at) >= quarter);

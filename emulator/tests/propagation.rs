@@ -7,32 +7,21 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::in_process::InProcess;
-use common::{Answer, Emulator, TempDir};
+use common::{Emulator, TempDir};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-fn iam(emulator: &Emulator, key: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
-    let url = emulator.url(&format!("/iam/v1alpha1{path}"));
-    let body = body.map(|b| b.to_string());
-    let headers = [("X-Auth-Token", key), ("Content-Type", "application/json")];
-    emulator.send(method, &url, &headers, body.as_deref())
-}
-
 fn admin(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> Value {
-    let answer = iam(emulator, &emulator.field("secret_key"), method, path, body);
+    let answer = emulator.iam_as(&emulator.field("secret_key"), method, path, body);
     assert_eq!(answer.status, 200, "{:?}", answer.body);
     answer.body
-}
-
-fn organization(emulator: &Emulator) -> Value {
-    emulator.api("GET", "/namespaces", None).body["namespaces"][0]["organization_id"].clone()
 }
 
 /// An application whose policy grants `sets` (on the project, or the organization when
 /// `on_organization`), and a new key of it; returns the key's creation answer.
 fn granted_key(emulator: &Emulator, sets: &[&str], on_organization: bool) -> Value {
-    let organization = organization(emulator);
+    let organization = emulator.organization_id();
     let application = admin(
         emulator,
         "POST",
@@ -148,7 +137,7 @@ fn an_api_call_with_a_new_key_gets_403_permissions_denied_until_it_has_propagate
     let secret = key["secret_key"].as_str().unwrap().to_owned();
     let mut refusals = Vec::new();
     let seen = poll(Duration::from_millis(3000), || {
-        let answer = iam(&emulator, &secret, "GET", "/applications", None);
+        let answer = emulator.iam_as(&secret, "GET", "/applications", None);
         if answer.status != 200 {
             refusals.push(answer.body);
         }
@@ -188,15 +177,29 @@ fn the_demo_follows_a_key_from_propagating_to_admitted() {
     );
 
     let key = granted_key(&emulator, &["FunctionsPrivateAccess"], false);
-    let access_key = key["access_key"].as_str().unwrap();
     let created = OffsetDateTime::parse(key["created_at"].as_str().unwrap(), &Rfc3339).unwrap();
-    let entry = |body: &Value| {
+    let soon = (OffsetDateTime::now_utc() + time::Duration::seconds(1))
+        .format(&Rfc3339)
+        .unwrap();
+    let body = json!({ "application_id": key["application_id"], "expires_at": soon });
+    let expiring = admin(&emulator, "POST", "/api-keys", Some(body));
+    let body = json!({ "name": "bare", "organization_id": emulator.organization_id() });
+    let bare = admin(&emulator, "POST", "/applications", Some(body));
+    let body = json!({ "application_id": bare["id"] });
+    let unopened = admin(&emulator, "POST", "/api-keys", Some(body));
+    let find = |body: &Value, access_key: &Value| {
         (body["api_keys"].as_array().unwrap().iter())
-            .find(|k| k["access_key"] == access_key)
+            .find(|k| k["access_key"] == *access_key)
             .cloned()
             .unwrap()
     };
+    let entry = |body: &Value| find(body, &key["access_key"]);
     let now = emulator.send("GET", &url, &auth, None);
+    let no_policy = find(&now.body, &unopened["access_key"]);
+    assert_eq!(
+        (&no_policy["status"], &no_policy["admitted_at"]),
+        (&json!("no_policy"), &Value::Null)
+    );
     assert_eq!(now.body["iam_propagation_ms"], 2000);
     let propagating = entry(&now.body);
     assert_eq!(propagating["status"], "propagating");
@@ -214,9 +217,17 @@ fn the_demo_follows_a_key_from_propagating_to_admitted() {
         .contains(key["secret_key"].as_str().unwrap()));
 
     std::thread::sleep(Duration::from_millis(2100));
-    let later = entry(&emulator.send("GET", &url, &auth, None).body);
-    assert_eq!(later["status"], "admitted");
-    assert_eq!(later["admitted_at"], propagating["admitted_at"]);
+    let later_body = emulator.send("GET", &url, &auth, None).body;
+    let later = entry(&later_body);
+    assert_eq!(
+        (&later["status"], &later["admitted_at"]),
+        (&json!("admitted"), &Value::Null)
+    );
+    let expired = find(&later_body, &expiring["access_key"]);
+    assert_eq!(
+        (&expired["status"], &expired["admitted_at"]),
+        (&json!("expired"), &Value::Null)
+    );
     for _ in 0..8 {
         assert_eq!(emulator.call_seeded(key["secret_key"].as_str()), 200);
     }
@@ -250,6 +261,20 @@ fn the_production_profile_propagates_for_two_minutes_unless_a_flag_says_otherwis
         Some(json!({ "function_id": relaxed.field("function_id") })),
     );
     assert_eq!(refused.status, 412, "the profile's other switches stay on");
+    let application = key["application_id"].clone();
+    let unbounded = relaxed.iam_as(
+        &relaxed.field("secret_key"),
+        "POST",
+        "/api-keys",
+        Some(json!({ "application_id": application })),
+    );
+    assert_eq!(
+        (
+            unbounded.status,
+            &unbounded.body["details"][0]["argument_name"]
+        ),
+        (400, &json!("expires_at"))
+    );
 }
 
 #[test]

@@ -95,7 +95,12 @@ impl Fields {
             value => match serde_json::from_value(value) {
                 Ok(value) => Some(value),
                 Err(e) => {
-                    check.refuse(name, Reason::Format, format!("{name}: {e}"));
+                    // What was expected, never the value itself (it may be a secret).
+                    let help = match e.to_string().split_once(", expected ") {
+                        Some((_, expected)) => format!("{name} must be {expected}"),
+                        None => format!("{name}: {e}"),
+                    };
+                    check.refuse(name, Reason::Format, help);
                     None
                 }
             },

@@ -12,9 +12,10 @@ use super::paging::{By, Listed, Paging, SortKey};
 use super::{commit, date, delete_live, find_live, find_visible, name, name_matches};
 use super::{read_settings, visible_page, Answer, Regional, SettingsView, NAMED_ORDERS};
 use crate::app::Shared;
-use crate::errors::Reason;
+use crate::errors::{ApiError, Reason};
 use crate::model::{
-    Change, Function, FunctionConfig, HttpOption, Namespace, Phase, Privacy, Sandbox, Settings,
+    Change, Function, FunctionConfig, HttpOption, Namespace, Phase, Privacy, Region, Sandbox,
+    Settings,
 };
 
 /// The runtime of a function created without one.
@@ -360,6 +361,25 @@ pub async fn create(
     .await
 }
 
+/// Changes the live function `id` of `region` with `edit`, which is given the moment every
+/// deployment begun before has finished and returns the function's phase once changed; answers
+/// the changed function.
+async fn change(
+    app: &Shared,
+    region: Region,
+    id: Uuid,
+    edit: impl FnOnce(&mut Function, OffsetDateTime) -> Result<Phase, ApiError> + Send + 'static,
+) -> Answer<FunctionView> {
+    let settled = app.settled();
+    commit(app, move |state| {
+        let mut function = find_live(&state.functions, id, region)?.clone();
+        let phase = edit(&mut function, settled)?;
+        let answer = FunctionView::new(&function, phase);
+        Ok((Change::Function(function), answer))
+    })
+    .await
+}
+
 /// PATCH `.../functions/{function_id}` (UpdateFunction): any setting of a create body but the
 /// name and namespace; `redeploy: true` deploys the code again.
 pub async fn update(
@@ -369,22 +389,19 @@ pub async fn update(
 ) -> Answer<FunctionView> {
     let region = region(&region_name)?;
     let id = path_id("function_id", &id)?;
-    let settled = app.settled();
-    commit(&app, move |state| {
-        let mut function = find_live(&state.functions, id, region)?.clone();
+    change(&app, region, id, move |function, settled| {
         let mut check = Checker::default();
-        let mut spec = Spec::of(&function);
+        let mut spec = Spec::of(function);
         spec.read(&mut check, &mut fields);
         let redeploy: Option<bool> = fields.take(&mut check, "redeploy");
         fields.refuse_others(&mut check);
         check.finish()?;
-        spec.apply_to(&mut function);
+        spec.apply_to(function);
         function.updated_at = Some(OffsetDateTime::now_utc());
         if redeploy == Some(true) {
-            start_deploy(&mut function, settled);
+            start_deploy(function, settled);
         }
-        let answer = FunctionView::new(&function, Phase::at(settled, function.deployed_at, None));
-        Ok((Change::Function(function), answer))
+        Ok(Phase::at(settled, function.deployed_at, None))
     })
     .await
 }
@@ -396,12 +413,9 @@ pub async fn deploy(
 ) -> Answer<FunctionView> {
     let region = region(&region_name)?;
     let id = path_id("function_id", &id)?;
-    let settled = app.settled();
-    commit(&app, move |state| {
-        let mut function = find_live(&state.functions, id, region)?.clone();
-        start_deploy(&mut function, settled);
-        let answer = FunctionView::new(&function, Phase::Creating);
-        Ok((Change::Function(function), answer))
+    change(&app, region, id, |function, settled| {
+        start_deploy(function, settled);
+        Ok(Phase::Creating)
     })
     .await
 }
@@ -421,4 +435,23 @@ pub async fn delete(
         FunctionView::new,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timeout_seconds;
+
+    #[test]
+    fn a_timeout_is_whole_seconds_as_the_sdks_write_them() {
+        assert_eq!(timeout_seconds("300s"), Some(300));
+        assert_eq!(
+            timeout_seconds("300.000000000s"),
+            Some(300),
+            "the Go SDK's form"
+        );
+        assert_eq!(timeout_seconds("59.9s"), Some(59));
+        for bad in ["300", "5m", "s", "1.s5", "-1s", "1.5.0s"] {
+            assert_eq!(timeout_seconds(bad), None, "{bad}");
+        }
+    }
 }

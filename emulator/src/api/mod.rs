@@ -211,12 +211,9 @@ fn visible_page<'a, T: Regional + 'a, V>(
 ) -> Answer<Listed<V>> {
     let settled = app.settled();
     let found = (records.filter(|r| r.region() == region)).filter_map(|r| visible(settled, r));
-    let (page, total_count) = paging.page(found);
-    Ok(Json(Listed {
-        field,
-        items: page.into_iter().map(|(r, phase)| view(r, phase)).collect(),
-        total_count,
-    }))
+    Ok(Json(
+        paging.listed(field, found, |(r, phase)| view(r, phase)),
+    ))
 }
 
 /// Marks the live record `id` of `region` deleted; answers its view as `deleting`.
@@ -236,7 +233,7 @@ async fn delete_live<T: Regional + 'static, V: Send + 'static>(
 }
 
 /// A date as the API writes it: RFC 3339 in UTC with `Z`, nanoseconds when there are some.
-pub fn date(at: OffsetDateTime) -> String {
+fn date(at: OffsetDateTime) -> String {
     (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
 }
 

@@ -87,6 +87,21 @@ impl Paging {
         (shown, total)
     }
 
+    /// The page of `items` (already in order) as a list answer, each shown by `view`.
+    pub fn listed<T, V>(
+        &self,
+        field: &'static str,
+        items: impl Iterator<Item = T>,
+        view: impl Fn(T) -> V,
+    ) -> Listed<V> {
+        let (page, total_count) = self.page(items);
+        Listed {
+            field,
+            items: page.into_iter().map(view).collect(),
+            total_count,
+        }
+    }
+
     /// The page of `items` (already in order) when their number is known: reads no further.
     pub fn page_of_known<T>(&self, items: impl Iterator<Item = T>) -> Vec<T> {
         items.skip(self.skip()).take(self.page_size).collect()

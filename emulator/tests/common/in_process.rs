@@ -27,6 +27,15 @@ pub struct Reply {
     pub body: Value,
 }
 
+impl Reply {
+    /// The arguments an `invalid_arguments` answer names, in order.
+    pub fn refused(&self) -> Vec<&str> {
+        (self.body["details"].as_array().into_iter().flatten())
+            .filter_map(|detail| detail["argument_name"].as_str())
+            .collect()
+    }
+}
+
 impl InProcess {
     /// The emulator these flags describe (`--port` is not needed).
     pub async fn new(flags: &[&str]) -> Self {

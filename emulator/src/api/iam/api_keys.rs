@@ -206,12 +206,8 @@ pub async fn list(Ctx(app): Ctx<Shared>, query: Query) -> Answer<Listed<ApiKeyVi
         By::AccessKey => SortKey::Text(&k.access_key),
         _ => SortKey::Date(Some(k.created_at)),
     });
-    let (page, total_count) = paging.page(sorted);
-    Ok(Json(Listed {
-        field: "api_keys",
-        items: page.into_iter().map(|k| ApiKeyView::new(k, None)).collect(),
-        total_count,
-    }))
+    let view = |k| ApiKeyView::new(k, None);
+    Ok(Json(paging.listed("api_keys", sorted, view)))
 }
 
 /// DELETE `/iam/v1alpha1/api-keys/{access_key}`

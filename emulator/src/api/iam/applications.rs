@@ -117,14 +117,8 @@ pub async fn list(Ctx(app): Ctx<Shared>, query: Query) -> Answer<Listed<Applicat
         By::Name => SortKey::Text(&a.name),
         _ => SortKey::Date(Some(a.created_at)),
     });
-    let (page, total_count) = paging.page(sorted);
-    Ok(Json(Listed {
-        field: "applications",
-        items: (page.into_iter())
-            .map(|a| ApplicationView::new(&state, a))
-            .collect(),
-        total_count,
-    }))
+    let view = |a| ApplicationView::new(&state, a);
+    Ok(Json(paging.listed("applications", sorted, view)))
 }
 
 /// DELETE `/iam/v1alpha1/applications/{id}`: its API keys and policies go with it.

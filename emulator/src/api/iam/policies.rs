@@ -356,12 +356,8 @@ pub async fn list(Ctx(app): Ctx<Shared>, query: Query) -> Answer<Listed<PolicyVi
         By::Name => SortKey::Text(&p.name),
         _ => SortKey::Date(Some(p.created_at)),
     });
-    let (page, total_count) = paging.page(sorted);
-    Ok(Json(Listed {
-        field: "policies",
-        items: page.into_iter().map(|p| PolicyView::new(p, true)).collect(),
-        total_count,
-    }))
+    let view = |p| PolicyView::new(p, true);
+    Ok(Json(paging.listed("policies", sorted, view)))
 }
 
 /// DELETE `/iam/v1alpha1/policies/{id}`
@@ -386,12 +382,11 @@ pub async fn list_rules(Ctx(app): Ctx<Shared>, query: Query) -> Answer<Listed<Ru
     let policy = policy_id
         .and_then(|id| state.policies.get(&id))
         .ok_or_else(|| missing("policy", policy_id.unwrap_or_default()))?;
-    let (page, total_count) = paging.page(policy.rules.iter());
-    Ok(Json(Listed {
-        field: "rules",
-        items: page.into_iter().map(RuleView::new).collect(),
-        total_count,
-    }))
+    Ok(Json(paging.listed(
+        "rules",
+        policy.rules.iter(),
+        RuleView::new,
+    )))
 }
 
 /// Body of SetRules.
