@@ -3,7 +3,7 @@
 // package, as a user would. The key's secret goes to the proxy's environment and nowhere else.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readlink, rm, symlink } from "node:fs/promises";
+import { access, constants, lstat, mkdir, readlink, rm, symlink } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,17 @@ function launch(command, args, { env, cwd, quiet }) {
       return exited;
     },
   };
+}
+
+/** Fails with what to build when the emulator binary or the package is missing. */
+async function built(emulatorBin) {
+  const missing = (file, mode) => access(file, mode).then(() => false, () => true);
+  if (await missing(emulatorBin, constants.X_OK)) {
+    throw new DemoError(`no emulator at ${emulatorBin}: build it with cargo build --release -p scw-emulator (make demo does)`);
+  }
+  if (await missing(path.join(root, "pkg/index.node.js"), constants.R_OK)) {
+    throw new DemoError("no package in pkg/: build it with make build (make demo does)");
+  }
 }
 
 /** The emulator's ready line (one JSON object on stdout), or a DemoError with what it printed. */
@@ -119,6 +130,7 @@ async function propagatingUntil(emulator, accessKey) {
  * resolves when either process stops by itself, naming it; `stop()` ends both.
  */
 export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, emulatorArgs = [], quiet = false }) {
+  await built(emulatorBin);
   const emulatorProcess = launch(emulatorBin, ["--port", String(port), ...emulatorArgs], { cwd: root, quiet });
   const processes = [emulatorProcess];
   const stop = async () => {

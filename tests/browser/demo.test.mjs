@@ -818,6 +818,12 @@ describe("make demo's launcher (scripts/demo.mjs): what it starts, it stops", ()
     }
   });
 
+  test("a missing emulator binary is named, with the command that builds it", async () => {
+    const demo = launch(["--emulator", "/nonexistent/scw-emulator"]);
+    assert.equal(await demo.exited, 1);
+    assert.equal(demo.err(), "demo: no emulator at /nonexistent/scw-emulator: build it with cargo build --release -p scw-emulator (make demo does)\n");
+  });
+
   test("a bad port is refused before anything starts", async () => {
     const demo = launch(["--proxy-port", "0"]);
     assert.equal(await demo.exited, 1);
