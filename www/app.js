@@ -2,7 +2,7 @@
 // legacy tokens, Migrate) and Invoke, all through the scw-functions-auth package served at /pkg/.
 import { $, el, busy, showError, clearError } from "./ui.js";
 import { startActivity } from "./activity.js";
-import { describeError, plural } from "./format.js";
+import { apiRefusal, describeError, isBlockedFetch, plural } from "./format.js";
 import { refreshCredentials } from "./credentials.js";
 import { wireDialogs } from "./dialogs.js";
 import { wireGenerate } from "./generate.js";
@@ -44,7 +44,9 @@ async function connect(event) {
       region: form.region.value,
       apiUrl,
     });
-    const namespaces = await client.listNamespaces();
+    const namespaces = await client.listNamespaces().catch((error) => {
+      throw isBlockedFetch(error) ? new Error(apiRefusal(error, apiUrl)) : error;
+    });
     const functions = await client.listFunctions({});
     state.client = client;
     state.apiUrl = apiUrl;

@@ -141,3 +141,12 @@ export function crossOriginRefusal(preflight, activity) {
   return `The browser hid the answer. The call went out without a credential and the gateway refused it${seen("403")}; ` +
     "the answer has no CORS headers, so this page may not read it.";
 }
+
+/** A fetch the browser gave no answer to (CORS, or nothing listening): a TypeError, or the package's NetworkError. */
+export const isBlockedFetch = (error) => error?.name === "TypeError" || error?.name === "NetworkError";
+
+/** Why a page cannot reach the API at `apiUrl`, with the browser's own error first. */
+export function apiRefusal(error, apiUrl) {
+  return `${describeError(error)}. The browser got no answer from ${apiUrl}: Scaleway's API answers no page on another origin (it sends no CORS headers). ` +
+    "Manage keys and functions from a server instead (FunctionsClient in Node, Deno or Bun).";
+}

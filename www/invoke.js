@@ -6,7 +6,7 @@
 // - On the emulator's own origin (the emulator only): what a server sees, with no CORS, to try the
 //   credentials made in this session, or none.
 import { $, el, busy, FormError } from "./ui.js";
-import { crossOriginRefusal, describeError, preflightCause, prettyBody, statusText } from "./format.js";
+import { crossOriginRefusal, describeError, isBlockedFetch, preflightCause, prettyBody, statusText } from "./format.js";
 import { isLocal, state, session, trimSlash } from "./store.js";
 
 /** Where the page calls a function on its own origin: the emulator's gateway locally, the function's domain otherwise. */
@@ -122,9 +122,6 @@ function plan(withCredential) {
   return { call: () => fn.fetch(path, init), label: `${where}with ${label}`, preflight: direct && preflightCause(init, true) };
 }
 
-/** A fetch the browser refused to complete (CORS, or nothing listening): the page sees no answer at all. */
-const blockedByBrowser = (error) => error?.name === "TypeError" || error?.name === "NetworkError";
-
 async function invoke(withCredential) {
   await busy([$("call-proxy"), $("call-without"), $("call-with")], $("invoke-error"), async () => {
     const { call, label, preflight } = plan(withCredential);
@@ -135,7 +132,7 @@ async function invoke(withCredential) {
       const text = await response.text();
       showResult({ status: response.status, elapsed: performance.now() - started, label, text, explain: answered(chosen, response.status) });
     } catch (error) {
-      if (chosen === "same-origin" || !blockedByBrowser(error)) throw error;
+      if (chosen === "same-origin" || !isBlockedFetch(error)) throw error;
       showResult({ elapsed: performance.now() - started, label, text: describeError(error), explain: blocked(chosen, preflight) });
     }
   });
@@ -155,6 +152,7 @@ function answered(chosen, status) {
   if (status < 400) {
     return `The proxy answered the browser's preflight, added its IAM API key and called the function: this page sent only its app key.${isLocal() ? " Activity shows the key the gateway admitted." : ""}`;
   }
+  if (status !== 403) return "";
   return "Refused. When the gateway refused the proxy's key, Activity gives the reason (a new key is refused now and then while it propagates); " +
     "otherwise the proxy itself refused the page (its app key, origin or path).";
 }

@@ -609,7 +609,7 @@ describe("the 2026 story, as make demo starts it: the edge proxy, a page on anot
     const functionUrl = new URL(demo.emulator.function_url);
     functionUrl.hostname = "localhost";
     crossOriginFunction = functionUrl.href;
-    browserDemo = await openDemo(demo.emulator, { url: demo.pageUrl, blockedUrl: crossOriginFunction });
+    browserDemo = await openDemo(demo.emulator, { url: demo.pageUrl, blockedUrl: new URL(crossOriginFunction).origin });
     page = browserDemo.page;
     user = steps(page);
     await user.openFunctionSecurity(demo.emulator.secret_key);
@@ -633,6 +633,17 @@ describe("the 2026 story, as make demo starts it: the edge proxy, a page on anot
     assert.match(notice, /from a server/);
     assert.match(notice, /through an edge proxy that holds its key/);
     assert.match(await page.locator("#secret-key-hint").textContent(), /emulator's secret key\. Never type a Scaleway secret key into a web page/);
+  });
+
+  test("an API on another origin, as Scaleway's is for any page, is blocked, and the error says to call it from a server", async () => {
+    const elsewhere = new URL(crossOriginFunction).origin;
+    await page.getByLabel("API URL").fill(elsewhere);
+    await page.getByRole("button", { name: "Connect" }).click();
+    const error = page.locator("#connect-error");
+    await eventually(async () => assert.match(await error.textContent(),
+      new RegExp(`no answer from ${elsewhere}: Scaleway's API answers no page on another origin.*from a server`)));
+    await page.getByLabel("API URL").fill(demo.emulator.api_url);
+    await user.openFunctionSecurity(demo.emulator.secret_key);
   });
 
   test("a new key is shown as propagating until every IAM instance admits it", async () => {

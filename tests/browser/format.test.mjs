@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  crossOriginRefusal, defaultExpiry, describeError, expiryState, expiryWarning, preflightCause, relativeExpiry, toDateTimeLocal,
+  apiRefusal, crossOriginRefusal, defaultExpiry, describeError, expiryState, expiryWarning, isBlockedFetch, preflightCause,
+  relativeExpiry, toDateTimeLocal,
 } from "../../www/format.js";
 
 const now = new Date("2027-01-10T12:00:00Z");
@@ -95,4 +96,15 @@ test("a blocked call to another origin is explained: a refused preflight, or a r
   assert.equal(crossOriginRefusal(null, true),
     "The browser hid the answer. The call went out without a credential and the gateway refused it (403 in Activity); " +
     "the answer has no CORS headers, so this page may not read it.");
+});
+
+test("an API the browser cannot reach is explained: no CORS on Scaleway's API, so call it from a server", () => {
+  const blocked = Object.assign(new Error("network error: Failed to fetch"), { name: "NetworkError", type: "network_error" });
+  assert.equal(isBlockedFetch(blocked), true);
+  assert.equal(isBlockedFetch(new TypeError("Failed to fetch")), true);
+  assert.equal(isBlockedFetch(Object.assign(new Error("authentication is denied"), { name: "DeniedAuthenticationError" })), false);
+  assert.equal(apiRefusal(blocked, "https://api.scaleway.com"),
+    "NetworkError (network_error): network error: Failed to fetch. The browser got no answer from https://api.scaleway.com: " +
+    "Scaleway's API answers no page on another origin (it sends no CORS headers). " +
+    "Manage keys and functions from a server instead (FunctionsClient in Node, Deno or Bun).");
 });
