@@ -589,7 +589,7 @@ describe("the demo for an organisation in 2026: tokens no longer created, keys t
 });
 
 describe("the 2026 story, as make demo starts it: the edge proxy, a page on another origin, keys that propagate", () => {
-  const PROPAGATION_S = 5;
+  const PROPAGATION_S = 8;
   const ROUTES = {
     proxy: "Through the edge proxy (recommended)",
     direct: "Directly, from this page's origin",
