@@ -84,7 +84,7 @@ function renderTable(name, columns, rows, empty) {
 /** A key IAM may still refuse now and then, and until when. */
 function propagatingNote(until, now) {
   if (!(until > now)) return null;
-  return el("span", { class: "propagating" },
+  return el("span", { class: "propagation" },
     el("span", { class: "badge propagating", text: "Propagating" }),
     el("span", { class: "relative", text: `calls may be refused until ${until.toLocaleTimeString()}` }));
 }
