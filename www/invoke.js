@@ -146,9 +146,13 @@ function blocked(chosen, preflight) {
   return crossOriginRefusal(preflight, isLocal());
 }
 
-/** What an answer through the proxy means; nothing to add for the other routes. */
+/** What an answer means: through the proxy, and a refusal the emulator can tell the reason of. */
 function answered(chosen, status) {
-  if (chosen !== "proxy") return "";
+  if (chosen !== "proxy") {
+    return status === 403 && isLocal()
+      ? "The gateway refused the call: Activity gives the reason (a new key, for one, is refused now and then while it propagates)."
+      : "";
+  }
   if (status < 400) {
     return `The proxy answered the browser's preflight, added its IAM API key and called the function: this page sent only its app key.${isLocal() ? " Activity shows the key the gateway admitted." : ""}`;
   }

@@ -248,6 +248,7 @@ describe("the demo page", () => {
     await page.getByRole("button", { name: "Call without credential" }).click();
     await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
     assert.match(await user.invokeAuth(), /without credential/);
+    assert.match(await page.locator("#invoke-explain").textContent(), /^The gateway refused the call: Activity gives the reason/);
 
     // The gateway answers slowly this once so that the busy state can be seen.
     await page.route("**/fn/**", async (route) => {
