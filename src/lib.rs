@@ -11,6 +11,8 @@ extern crate alloc;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod engine;
 pub mod error;
 #[cfg(feature = "client")]
 pub mod functions;
