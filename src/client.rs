@@ -2,12 +2,11 @@
 //! a deadline. The Functions API (functions.rs) and IAM keys (iam.rs) are built on [`Client::call`].
 
 use crate::error::{self, Error, Subject};
-use crate::prelude::*;
 use crate::url::Url;
 use crate::validate;
 use crate::wire::{Body, Json};
-use core::future::Future;
-use core::pin::Pin;
+use std::future::Future;
+use std::pin::Pin;
 
 /// First backoff step; doubled at each retry.
 const BASE_DELAY_MS: f64 = 200.0;
@@ -253,14 +252,7 @@ pub(crate) fn read<J, R>(j: &J, item: impl FnOnce(&J) -> Option<R>) -> Result<R,
 }
 
 fn timed_out(timeout_ms: u32) -> Error {
-    Error::Timeout(
-        [
-            "the request timed out after ",
-            itoa::Buffer::new().format(timeout_ms),
-            " ms",
-        ]
-        .concat(),
-    )
+    Error::Timeout(format!("the request timed out after {timeout_ms} ms"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! them over and takes them back: the shipped wasm stays small without a `Vec` per list.
 
 use crate::error::Error;
-use crate::prelude::*;
 use percent_encoding::percent_decode;
 
 /// Methods a proxy may allow.
@@ -32,7 +31,7 @@ access-control-allow-origin,access-control-allow-credentials";
 const MAX_AGE: &str = "600";
 
 fn invalid(field: &'static str, reason: &'static str) -> Error {
-    Error::Validation { field, reason }
+    Error::invalid(field, reason)
 }
 
 /// Headers of an answer: name and value on lines of their own, in order.
@@ -342,7 +341,7 @@ mod tests {
         }
     }
 
-    fn field(e: Result<Policy, Error>) -> &'static str {
+    fn field(e: Result<Policy, Error>) -> std::borrow::Cow<'static, str> {
         match e {
             Err(Error::Validation { field, .. }) => field,
             other => panic!("{other:?}"),
