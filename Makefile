@@ -1,7 +1,7 @@
 # The commands the README names: make demo, make test, make build, make bench.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PATH := $(shell scripts/wasm-bindgen-bin.sh):$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
@@ -25,16 +25,16 @@ lint: setup
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features client $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features proxy $(WASM) -- -D warnings
-	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --all-targets $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 	cargo test -p scw-functions-auth --lib --no-default-features
 
-# The shipped wasm is no_std; its wasm-bindgen tests run with std under Node.
+# The JS boundary's wasm-bindgen tests, under Node.
 test-wasm: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -p scw-functions-auth $(WASM) --features std --test wasm
+	  cargo test -p scw-functions-auth $(WASM) --test wasm
 
 test-js: build emulator
 	tsc -p tests/types/tsconfig.json

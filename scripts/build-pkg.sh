@@ -6,7 +6,7 @@
 # package.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$(scripts/wasm-bindgen-bin.sh):$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 name=scw_functions_auth
 wasm_features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
@@ -17,17 +17,13 @@ wasm_features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
 # snippets, so it changes whenever they do.
 bind() { # cargo's wasm, folder
   local key
-  key=$({ cat "$1" "$0" scripts/minify-wasm-names.mjs; wasm-bindgen --version; wasm-opt --version; } | sha256sum)
+  key=$({ cat "$1" "$0"; wasm-bindgen --version; wasm-opt --version; } | sha256sum)
   if [ "$(cat "$2/.key" 2>/dev/null)" = "$key" ]; then return; fi
   rm -rf "$2"
   wasm-bindgen --target web --no-typescript --omit-default-module-path \
     --out-dir "$2" --out-name "$name" "$1"
   wasm-opt -Oz --strip-debug --strip-producers "${wasm_features[@]}" \
     "$2/${name}_bg.wasm" -o "$2/${name}_bg.wasm"
-  wasm-opt --minify-imports-and-exports-and-modules "${wasm_features[@]}" \
-    "$2/${name}_bg.wasm" -o "$2/${name}_bg.wasm" > "$2/names.json"
-  node scripts/minify-wasm-names.mjs "$2/${name}.js" "$2/names.json"
-  rm "$2/names.json"
   echo "$key" > "$2/.key"
 }
 

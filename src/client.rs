@@ -3,11 +3,10 @@
 
 use crate::engine::{Exchange, Outcome, Rules, Step};
 use crate::error::{self, Error, Subject};
-use crate::prelude::*;
 use crate::url::Url;
 use crate::wire::{Body, Json};
-use core::future::Future;
-use core::pin::Pin;
+use std::future::Future;
+use std::pin::Pin;
 
 /// A boxed future, so that a big state machine exists once in the wasm.
 type Boxed<'a, R> = Pin<Box<dyn Future<Output = R> + 'a>>;
@@ -216,14 +215,7 @@ pub(crate) fn read<J, R>(j: &J, item: impl FnOnce(&J) -> Option<R>) -> Result<R,
 }
 
 fn timed_out(timeout_ms: u32) -> Error {
-    Error::Timeout(
-        [
-            "the request timed out after ",
-            itoa::Buffer::new().format(timeout_ms),
-            " ms",
-        ]
-        .concat(),
-    )
+    Error::Timeout(format!("the request timed out after {timeout_ms} ms"))
 }
 
 #[cfg(test)]

@@ -2,10 +2,9 @@
 //! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
 
 use crate::error::Error;
-use crate::prelude::*;
 use crate::token;
 use crate::validate;
-use core::cell::RefCell;
+use std::cell::RefCell;
 
 /// The host's fetch and token provider; http.rs implements it over fetch, tests over a script.
 #[allow(async_fn_in_trait)] // wasm is single-threaded: these futures never need to be Send
@@ -39,10 +38,10 @@ pub trait Gateway {
 pub fn join_url(base: &str, path: &str) -> Result<String, Error> {
     if path.len() > validate::MAX_LEN || path.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\')
     {
-        return Err(Error::Validation {
-            field: "path",
-            reason: "must not contain spaces, control characters or backslashes",
-        });
+        return Err(Error::invalid(
+            "path",
+            "must not contain spaces, control characters or backslashes",
+        ));
     }
     let sep = if path.is_empty() || path.starts_with(['/', '?']) {
         ""

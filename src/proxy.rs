@@ -128,10 +128,6 @@ pub struct Answer {
     pub reason: Option<&'static str>,
 }
 
-fn invalid(field: &'static str, reason: &'static str) -> Error {
-    Error::Validation { field, reason }
-}
-
 impl Policy {
     /// Checks the options; each bad one is a validation error naming it.
     pub fn new(access: Access) -> Result<Self, Error> {
@@ -139,10 +135,13 @@ impl Policy {
             .map(|o| o.to_ascii_lowercase())
             .collect();
         if origins.is_empty() || origins.iter().any(|o| o == "*") {
-            return Err(invalid("allowedOrigins", "must list origins, no wildcard"));
+            return Err(Error::invalid(
+                "allowedOrigins",
+                "must list origins, no wildcard",
+            ));
         }
         if !origins.iter().all(|o| is_origin(o)) {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "allowedOrigins",
                 "must hold origins like https://app.example",
             ));
@@ -151,14 +150,14 @@ impl Policy {
             .allowed_methods
             .unwrap_or_else(|| DEFAULT_METHODS.map(String::from).to_vec());
         if methods.is_empty() || !methods.iter().all(|m| METHODS.contains(&m.as_str())) {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "allowedMethods",
                 "must hold HTTP methods in upper case",
             ));
         }
         let paths = access.allowed_paths.unwrap_or_else(|| vec!["/".into()]);
         if paths.is_empty() || !paths.iter().all(|p| is_plain_path(p)) {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "allowedPaths",
                 "must hold paths starting with /, without dot segments or escapes",
             ));
@@ -418,9 +417,9 @@ mod tests {
         }
     }
 
-    fn field(e: Result<Policy, Error>) -> &'static str {
+    fn field(e: Result<Policy, Error>) -> String {
         match e {
-            Err(Error::Validation { field, .. }) => field,
+            Err(Error::Validation { field, .. }) => field.into_owned(),
             other => panic!("{other:?}"),
         }
     }

@@ -7,15 +7,15 @@ mod api;
 #[cfg(feature = "client")]
 pub use api::{from_response, unexpected, ApiError, Body, Detail, Kind, Subject};
 
-use crate::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Every failure of the library.
 #[derive(Debug, PartialEq)]
 pub enum Error {
     /// The input was refused before any request (`ValidationError`).
     Validation {
-        field: &'static str,
+        field: Cow<'static, str>,
         reason: &'static str,
     },
     /// The API answered with an error status (or an unreadable success).
@@ -40,18 +40,26 @@ pub struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    pub field: Option<&'a str>,
     #[cfg(feature = "client")]
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub body: Option<&'a Body>,
 }
 
 impl Error {
+    /// A `ValidationError` for the option or argument `field`.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: &'static str) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason,
+        }
+    }
+
     /// The report of this error for the JS boundary.
     pub fn report(&self) -> Report<'_> {
         let (class, type_name, field) = match self {
             Error::Validation { field, .. } => {
-                ("ValidationError", "validation_error", Some(*field))
+                ("ValidationError", "validation_error", Some(field.as_ref()))
             }
             #[cfg(feature = "client")]
             Error::Api(e) => (e.kind.class(), e.type_name.as_str(), None),
@@ -81,7 +89,7 @@ impl Error {
     /// The readable message (never contains a secret: only ids, field names and API text).
     pub fn message(&self) -> String {
         match self {
-            Error::Validation { field, reason } => [field, " ", reason].concat(),
+            Error::Validation { field, reason } => format!("{field} {reason}"),
             #[cfg(feature = "client")]
             Error::Api(e) => e.message.clone(),
             Error::Network(m) => ["network error: ", m].concat(),
@@ -97,10 +105,7 @@ mod tests {
 
     #[test]
     fn a_validation_report_names_its_field() {
-        let v = Error::Validation {
-            field: "secretKey",
-            reason: "is required",
-        };
+        let v = Error::invalid("secretKey", "is required");
         assert_eq!(
             serde_json::to_value(v.report()).unwrap(),
             serde_json::json!({ "class": "ValidationError", "message": "secretKey is required",

@@ -1,9 +1,8 @@
 //! The host side of the API client: requests under a deadline and the caller's signal, pauses.
 
-use super::{rejection, settle, to_json};
-use crate::client::{Attempt, Reply, Request, Transport};
+use super::{settle, to_json};
+use crate::client::{Reply, Request, Transport};
 use crate::error::Error;
-use crate::prelude::*;
 use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,7 +10,7 @@ use wasm_bindgen::JsCast;
 /// Characters of a non-JSON body quoted in an error.
 const EXCERPT_CHARS: u32 = 120;
 
-#[wasm_bindgen(module = "/js/host.js")]
+#[wasm_bindgen(module = "/js/host-api.js")]
 extern "C" {
     /// An API answer: status, `Retry-After`, the body's text and, when it is one, its JSON object.
     pub type ApiReply;
@@ -37,9 +36,6 @@ extern "C" {
     /// Resolves after `ms`; rejects when the signal aborts first.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_for(ms: u32, signal: &JsValue) -> Promise;
-
-    /// `promise.then(...)` with one callback for both outcomes: `then(value, true)` or `then(reason, false)`.
-    pub fn settled(promise: &Promise, then: &JsValue) -> Promise;
 }
 
 impl ApiReply {
@@ -61,34 +57,6 @@ impl JsTransport {
     }
 }
 
-impl JsTransport {
-    /// Sends `request` now, giving up after `timeout_ms`: the host's promise of its reply.
-    pub fn send_now(&self, request: &Request<'_>, secret_key: &str, timeout_ms: u32) -> Promise {
-        let body = request.body.map_or(JsValue::UNDEFINED, to_json);
-        send_request(
-            request.url,
-            request.method.as_str(),
-            body,
-            secret_key,
-            timeout_ms,
-            &self.signal,
-        )
-    }
-
-    /// The outcome of an attempt from what its promise settled with (`fulfilled` or not).
-    pub fn outcome(settled: JsValue, fulfilled: bool) -> Attempt<ApiReply> {
-        if !fulfilled {
-            return Err(rejection(settled));
-        }
-        let reply: ApiReply = settled.unchecked_into();
-        Ok(Reply {
-            status: reply.status(),
-            retry_after: reply.retry_after(),
-            body: reply,
-        })
-    }
-}
-
 impl Transport for JsTransport {
     type Body = ApiReply;
     type Json = JsValue;
@@ -99,8 +67,21 @@ impl Transport for JsTransport {
         secret_key: &str,
         timeout_ms: u32,
     ) -> Result<Reply<ApiReply>, Error> {
-        let sent = self.send_now(request, secret_key, timeout_ms);
-        JsTransport::outcome(settle(sent).await?, true)
+        let body = request.body.map_or(JsValue::UNDEFINED, to_json);
+        let sent = send_request(
+            request.url,
+            request.method.as_str(),
+            body,
+            secret_key,
+            timeout_ms,
+            &self.signal,
+        );
+        let reply: ApiReply = settle(sent).await?.unchecked_into();
+        Ok(Reply {
+            status: reply.status(),
+            retry_after: reply.retry_after(),
+            body: reply,
+        })
     }
 
     fn parse(&self, body: &ApiReply) -> Option<JsValue> {

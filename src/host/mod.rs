@@ -3,10 +3,9 @@
 
 use crate::error::Error;
 use crate::invoke::Gateway;
-use crate::prelude::*;
 use crate::wire::Json;
-use core::cell::RefCell;
 use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -16,7 +15,7 @@ mod api;
 #[cfg(feature = "proxy")]
 mod proxy;
 #[cfg(feature = "client")]
-pub use api::{settled, JsTransport};
+pub use api::JsTransport;
 #[cfg(feature = "proxy")]
 pub use proxy::JsProxy;
 
@@ -32,28 +31,20 @@ extern "C" {
     /// The JSON object of a JWT's claims segment, undefined when it is not one.
     #[wasm_bindgen(js_name = jwtClaims)]
     pub fn jwt_claims(segment: &str) -> JsValue;
+}
 
-    /// The strings of an array on lines of their own; undefined when it is not an array of
-    /// strings without line breaks.
-    #[cfg(feature = "proxy")]
-    pub fn lines(list: &JsValue) -> JsValue;
-
+#[wasm_bindgen(module = "/js/host-call.js")]
+extern "C" {
     /// A private function call, following redirects outside browsers; rejects with `fail`'s
     /// answer to a HostFailure (the HostFailure itself when `fail` is undefined).
     #[wasm_bindgen(js_name = call)]
     fn call_function(url: &str, token: &str, init: &JsValue, fail: &JsValue) -> Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The host's AbortSignal class.
-    pub type AbortSignal;
-}
-
 /// The error a host failure stands for.
 impl From<HostFailure> for Error {
     fn from(failure: HostFailure) -> Self {
-        let invalid = |field, reason| Error::Validation { field, reason };
+        let invalid = Error::invalid;
         match failure.kind().as_str() {
             "timeout" => Error::Timeout(failure.message()),
             "aborted" => Error::Aborted,
@@ -190,10 +181,7 @@ impl Gateway for JsGateway {
     }
 
     async fn provide_token(&self) -> Result<String, Error> {
-        let refused = || Error::Validation {
-            field: "tokenProvider",
-            reason: "must resolve to a token string",
-        };
+        let refused = || Error::invalid("tokenProvider", "must resolve to a token string");
         let provider = self.provider.as_ref().ok_or_else(refused)?;
         let shared = self.pending.borrow().clone();
         let promise = match shared {

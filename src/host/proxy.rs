@@ -10,7 +10,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/js/host.js")]
+#[wasm_bindgen(module = "/js/host-call.js")]
 extern "C" {
     fn head(request: &JsValue) -> JsValue;
     fn verdict(authorize: &Function, request: &JsValue) -> Promise;
@@ -45,10 +45,9 @@ impl JsProxy {
 
     /// The Response for a browser's Request; fails only when `request` is not a Request.
     pub async fn handle(&self, request: JsValue) -> Result<JsValue, Error> {
-        let text = head(&request).as_string().ok_or(Error::Validation {
-            field: "request",
-            reason: "must be a Request",
-        })?;
+        let text = head(&request)
+            .as_string()
+            .ok_or(Error::invalid("request", "must be a Request"))?;
         // The lines into fixed slots in one pass: the smallest code for six fields.
         let mut f = [""; 6];
         for (field, line) in f.iter_mut().zip(text.split('\n')) {

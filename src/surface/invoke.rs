@@ -1,0 +1,61 @@
+//! `PrivateFunction`.
+
+use super::options::{self, absent, string, Credential};
+use super::{promise, rejected};
+use crate::error::Error;
+use crate::host::{self, JsGateway};
+use crate::invoke::Invoker;
+use crate::shape;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Calls a private function with a credential: `fetch(path, init)` answers the runtime's own Response.
+#[wasm_bindgen]
+pub struct PrivateFunction {
+    inner: Rc<Invoker<JsGateway>>,
+    direct: host::DirectCall,
+}
+
+#[wasm_bindgen]
+impl PrivateFunction {
+    /// `new PrivateFunction({ url, token })` or `({ url, tokenProvider })`; throws a ValidationError.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<PrivateFunction, JsValue> {
+        Self::build(&options).map_err(shape::error)
+    }
+
+    fn build(options: &JsValue) -> Result<PrivateFunction, Error> {
+        let credential: Credential = options::read(options)?;
+        Ok(PrivateFunction {
+            inner: Rc::new(credential.invoker()?),
+            direct: host::DirectCall::new(),
+        })
+    }
+
+    /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response, whatever its status.
+    pub fn fetch(&self, path: JsValue, init: JsValue) -> js_sys::Promise {
+        let call = call_path(&path, &init).and_then(|path| {
+            Ok(match self.inner.fixed_call(&path)? {
+                Some((url, token)) => self.direct.send(&url, token, &init),
+                None => {
+                    let f = self.inner.clone();
+                    promise(async move { f.fetch(&path, &init).await })
+                }
+            })
+        });
+        call.unwrap_or_else(rejected)
+    }
+}
+
+/// The path of `PrivateFunction.fetch` (empty when absent), once its `init` is known to be an object or absent.
+fn call_path(path: &JsValue, init: &JsValue) -> Result<String, Error> {
+    let path = if absent(path) {
+        String::new()
+    } else {
+        string(path, "path")?
+    };
+    if !absent(init) && !init.is_object() {
+        return Err(Error::invalid("init", "must be an object"));
+    }
+    Ok(path)
+}
