@@ -1,11 +1,10 @@
 // FunctionProxy in Node, with Node's own Request and Response, in front of the real emulator
 // (strict: a private function refuses any call without a credential, preflights included). The
 // emulator's echo function shows what reached it; its request log shows whether anything did.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { lib, useEmulator } from "./support.mjs";
+import { lib, loopback, useEmulator } from "./support.mjs";
 import { FunctionProxy, ValidationError } from "../../pkg/proxy/index.node.js";
 
 const { FunctionsClient } = lib;
@@ -25,23 +24,6 @@ const request = (path, init = {}) =>
 async function gatewayCalls() {
   const { requests } = await (await fetch(`${emu.api_url}/emulator/requests`)).json();
   return requests.filter((r) => r.path.startsWith("/fn/")).length;
-}
-
-/**
- * A loopback HTTP server standing in for a function (or for the target of its redirect): answers
- * with `handler`, records what it received, and tells when a request's connection closed.
- */
-async function server(handler) {
-  const seen = [];
-  const closed = [];
-  const s = createServer((req, res) => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers });
-    res.on("close", () => closed.push({ url: req.url, answered: res.writableFinished }));
-    handler(req, res);
-  });
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  after(() => s.close());
-  return { seen, closed, url: `http://127.0.0.1:${s.address().port}` };
 }
 
 /** Resolves when `check()` holds, or rejects after `ms`. */
@@ -269,7 +251,7 @@ test("each bad option is refused when the proxy is built, with a ValidationError
 });
 
 test("when the caller goes away, the call to the function is aborted at once", async () => {
-  const fn = await server(() => {}); // never answers
+  const fn = await loopback(() => {}); // never answers
   const gone = new AbortController();
   const answer = proxy({ token: "t", url: fn.url }).handle(request("/slow", { signal: gone.signal }));
   await eventually(() => fn.seen.length == 1, 2000, "the function was called");
@@ -303,7 +285,7 @@ test("hop-by-hop headers and those named in Connection never reach the function"
 });
 
 test("the function's hop-by-hop headers, those its Connection names and an echoed credential never come back", async () => {
-  const fn = await server((req, res) => {
+  const fn = await loopback((req, res) => {
     res.writeHead(200, {
       connection: "x-internal-route, keep-alive",
       "x-internal-route": "pod-7",
@@ -336,8 +318,8 @@ test("maxAge sets how long a browser may reuse a preflight's answer", async () =
 });
 
 test("a redirect of the function goes back to the browser: the proxy never takes the credential to its target", async () => {
-  const elsewhere = await server((req, res) => res.end("elsewhere"));
-  const fn = await server((req, res) => {
+  const elsewhere = await loopback((req, res) => res.end("elsewhere"));
+  const fn = await loopback((req, res) => {
     const status = Number(req.url.slice(1));
     res.writeHead(status, { location: req.headers["x-to"] == "self" ? "/landed" : `${elsewhere.url}/landed` }).end();
   });
