@@ -163,18 +163,17 @@ impl Call {
         if response.type_() == ResponseType::Opaqueredirect {
             discard(&response);
             return Err(Error::Network(
-                "the function redirected to a place a browser does not show: the call is not \
-                 sent on, since the browser would send the credential with it"
+                "the function answered with a redirect, which is not followed in a browser: \
+                 the browser would send the credential on to a target it hides"
                     .into(),
             ));
         }
         let location = response.headers().get("location").ok().flatten();
-        let target = location.and_then(|l| Url::new_with_base(&l, &self.url).ok());
-        let (href, origin) = target.map(|u| (u.href(), u.origin())).unzip();
-        let target = href.as_deref().zip(origin.as_deref());
+        let target = (location.and_then(|l| Url::new_with_base(&l, &self.url).ok()))
+            .map(|u| (u.href(), u.origin()));
         let next = redirects.next(
             response.status(),
-            target.map(|(url, origin)| Target { url, origin }),
+            target.as_ref().map(|(url, origin)| Target { url, origin }),
         )?;
         let Next::Follow {
             url,

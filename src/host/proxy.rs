@@ -2,7 +2,7 @@
 //! src/proxy.rs, asks `authorize`, and forwards through the [`Invoker`] of PrivateFunction (the
 //! same fixed token or cached provider token), streaming both bodies.
 
-use super::JsGateway;
+use super::{network_failure, JsGateway};
 use crate::error::Error;
 use crate::invoke::Invoker;
 use crate::proxy::{self, Answer, Decision, Head, Policy};
@@ -105,7 +105,7 @@ impl Upstream {
     fn new(request: &Request, dropped: &[String], timeout_ms: u32) -> Result<Self, Error> {
         let headers = copy_without(&request.headers(), dropped)?;
         let controller = AbortController::new().map_err(host_failure)?;
-        let ended = {
+        let deadline = {
             let controller = controller.clone();
             Timeout::new(timeout_ms, move || {
                 let late = DomException::new_with_message_and_name(
@@ -130,19 +130,14 @@ impl Upstream {
         Reflect::set(&init, &"duplex".into(), &"half".into()).map_err(host_failure)?;
         Ok(Upstream {
             init,
-            _deadline: ended,
+            _deadline: deadline,
         })
     }
 }
 
 /// A host object that could not be made: nothing the caller sent causes it.
 fn host_failure(error: JsValue) -> Error {
-    Error::Network(
-        Reflect::get(&error, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| "the host failed".into()),
-    )
+    network_failure(&error, "the host failed")
 }
 
 /// A copy of `from` without the headers named in `dropped`.
