@@ -1,11 +1,10 @@
 //! `PrivateFunction`.
 
 use super::options::{self, absent, string, Credential};
-use super::{promise, rejected};
+use super::{guarded, promise, rejected, sync};
 use crate::error::Error;
 use crate::host::{self, JsGateway};
 use crate::invoke::Invoker;
-use crate::shape;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -21,7 +20,7 @@ impl PrivateFunction {
     /// `new PrivateFunction({ url, token })` or `({ url, tokenProvider })`; throws a ValidationError.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<PrivateFunction, JsValue> {
-        Self::build(&options).map_err(shape::error)
+        sync(|| Self::build(&options))
     }
 
     fn build(options: &JsValue) -> Result<PrivateFunction, Error> {
@@ -34,16 +33,19 @@ impl PrivateFunction {
 
     /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response, whatever its status.
     pub fn fetch(&self, path: JsValue, init: JsValue) -> js_sys::Promise {
-        let call = call_path(&path, &init).and_then(|path| {
-            Ok(match self.inner.fixed_call(&path)? {
-                Some((url, token)) => self.direct.send(&url, token, &init),
-                None => {
-                    let f = self.inner.clone();
-                    promise(async move { f.fetch(&path, &init).await })
-                }
-            })
-        });
-        call.unwrap_or_else(rejected)
+        let call = || {
+            let call = call_path(&path, &init).and_then(|path| {
+                Ok(match self.inner.fixed_call(&path)? {
+                    Some((url, token)) => self.direct.send(&url, token, &init),
+                    None => {
+                        let f = self.inner.clone();
+                        promise(async move { f.fetch(&path, &init).await })
+                    }
+                })
+            });
+            call.unwrap_or_else(rejected)
+        };
+        guarded(call).unwrap_or_else(|panic| js_sys::Promise::reject(&panic))
     }
 }
 
