@@ -6,7 +6,7 @@ export PATH := $(shell scripts/wasm-bindgen-bin.sh):$(HOME)/.cargo/bin:$(CURDIR)
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-browser test-runtimes test-python test-examples deny demo bench
+.PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-browser test-runtimes test-python test-examples deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -36,7 +36,12 @@ test-wasm: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  cargo test -p scw-functions-auth $(WASM) --test wasm
 
-test-js: build emulator
+# The full entry built with a deliberate panic (cargo feature test-panic), for tests/js/panic.test.mjs.
+panic-probe: setup
+	cargo build --quiet --target wasm32-unknown-unknown -p scw-functions-auth --features test-panic --target-dir target/panic
+	wasm-bindgen --target web --out-dir target/panic/pkg target/panic/wasm32-unknown-unknown/debug/scw_functions_auth.wasm
+
+test-js: build emulator panic-probe
 	tsc -p tests/types/tsconfig.json
 	node --test tests/js/ tests/conformance/ tests/load/
 

@@ -1,7 +1,8 @@
-// The host side of the wasm shared by every part (src/host/mod.rs): the failures the host reports
-// and JSON reading. The API client's side is in host-api.js, PrivateFunction's and FunctionProxy's
-// in host-call.js. Every failure rejects with a HostFailure, whose `kind` the wasm maps to an
-// error class.
+// The host side of the wasm shared by every part (src/host/mod.rs, src/surface/guard.rs): the
+// failures the host reports, JSON reading, and the guard that turns a panic into an error. The API
+// client's side is in host-api.js, PrivateFunction's and FunctionProxy's in host-call.js. Every
+// failure rejects with a HostFailure, whose `kind` the wasm maps to an error class.
+import { makeError } from "./errors.js";
 
 /** Why a host call failed: `kind` is timeout, aborted, network, init or headers. */
 export class HostFailure {
@@ -22,7 +23,7 @@ export function failure(error, signal) {
 }
 
 /** The JSON object of `text`, undefined when it is not one. */
-export function jsonObject(text) {
+function jsonObject(text) {
   try {
     const json = JSON.parse(text);
     if (json !== null && typeof json == "object" && !Array.isArray(json)) return json;
@@ -35,4 +36,26 @@ export function jwtClaims(segment) {
     const bytes = Uint8Array.from(atob(segment.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
     return jsonObject(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {}
+}
+
+/** The message of the panic that aborted the current call, until `guard` reports it. */
+let panic;
+
+/** Remembers a panic's message (the wasm's panic hook calls this just before it aborts). */
+export function panicked(message) {
+  panic = message;
+}
+
+/**
+ * Runs `body`, a call into the wasm. A panic aborts it with a trap (a JS exception): caught here,
+ * it becomes the ScwError naming the panic, which is returned rather than thrown.
+ */
+export function guard(body) {
+  try {
+    body();
+  } catch (error) {
+    const message = panic ?? String(error?.message ?? error);
+    panic = undefined;
+    return makeError("ScwError", `scw-functions-auth panicked: ${message}. This is a bug: please report it.`, { type: "panic" });
+  }
 }

@@ -46,9 +46,11 @@ entry() {
   # The wasm stays a file next to it, named by `new URL("...", import.meta.url)` (kept as is by
   # esbuild), which Vite and webpack find and copy. The public classes and functions keep their
   # names by themselves (js/api.js, js/errors.js), without esbuild's --keep-names (docs/DECISIONS.md).
+  # wasm-bindgen's glue lists the snippet module imported directly by the wasm once per import,
+  # under the same key: harmless, and silenced.
   cp js/index.js "$out/index.src.js"
   esbuild "$out/index.src.js" --bundle --format=esm --minify --platform=neutral \
-    --log-level=warning --outfile="$out/index.js"
+    --log-level=warning --log-override:duplicate-object-key=silent --outfile="$out/index.js"
   rm "$out/index.src.js"
   grep -qF "new URL(\"./${name}_bg.wasm\",import.meta.url)" "$out/index.js" ||
     { echo "$out/index.js: the wasm's new URL(..., import.meta.url) is not a literal" >&2; exit 1; }
@@ -56,6 +58,7 @@ entry() {
   # require() on any Node, without require(esm): the Node entry bundled as CommonJS, where the
   # wasm is found from __filename.
   esbuild "$out/index.node.js" --bundle --format=cjs --platform=node --log-level=warning \
+    --log-override:duplicate-object-key=silent \
     --define:import.meta.url=import_meta_url \
     --banner:js='"use strict"; const import_meta_url = require("node:url").pathToFileURL(__filename).href;' \
     --outfile="$out/index.cjs"

@@ -23,6 +23,12 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request never got an answer (`NetworkError`); the text is the host's message.
     Network(String),
+    /// The API answered with a redirect, which is never followed (`NetworkError`): `status` and
+    /// the target's `origin`, when the host shows them.
+    Redirect {
+        status: Option<u16>,
+        origin: Option<String>,
+    },
     /// A deadline passed (`TimeoutError`).
     Timeout(String),
     /// The caller's signal aborted the call (`AbortError`).
@@ -64,6 +70,7 @@ impl Error {
             #[cfg(feature = "client")]
             Error::Api(e) => (e.kind.class(), e.type_name.as_str(), None),
             Error::Network(_) => ("NetworkError", "network_error", None),
+            Error::Redirect { .. } => ("NetworkError", "redirect_refused", None),
             Error::Timeout(_) => ("TimeoutError", "timeout", None),
             Error::Aborted => ("AbortError", "aborted", None),
         };
@@ -72,14 +79,17 @@ impl Error {
             Error::Api(e) => Some(e),
             _ => None,
         };
+        let status = match self {
+            #[cfg(feature = "client")]
+            Error::Api(e) => Some(e.status),
+            Error::Redirect { status, .. } => *status,
+            _ => None,
+        };
         Report {
             class,
             message: self.message(),
             type_name,
-            #[cfg(feature = "client")]
-            status: api.map(|e| e.status),
-            #[cfg(not(feature = "client"))]
-            status: None,
+            status,
             field,
             #[cfg(feature = "client")]
             body: api.map(|e| &e.body),
@@ -92,7 +102,18 @@ impl Error {
             Error::Validation { field, reason } => format!("{field} {reason}"),
             #[cfg(feature = "client")]
             Error::Api(e) => e.message.clone(),
-            Error::Network(m) => ["network error: ", m].concat(),
+            Error::Network(m) => format!("network error: {m}"),
+            Error::Redirect { status, origin } => {
+                let answer =
+                    status.map_or("with a redirect".into(), |s| format!("{s}, a redirect"));
+                let to = origin
+                    .as_deref()
+                    .map_or(String::new(), |o| format!(" to {o}"));
+                format!(
+                    "the API answered {answer}{to}, which is not followed: Scaleway's API never \
+                     redirects, and the secret key must not reach another origin (check apiUrl)"
+                )
+            }
             Error::Timeout(m) => m.clone(),
             Error::Aborted => "the operation was aborted".into(),
         }

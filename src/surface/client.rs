@@ -1,7 +1,7 @@
 //! `FunctionsClient`: the management API (tokens, IAM keys, namespaces and functions).
 
 use super::options::{self, preserved, required, string, text, whole};
-use super::promise;
+use super::{promise, sync};
 use crate::client::{Client, Config};
 use crate::error::Error;
 use crate::functions::TokenFilter;
@@ -156,10 +156,7 @@ impl FunctionsClient {
         promise(async move {
             let Call { signal } = options::read(&options)?;
             let signal = signal_of(signal)?;
-            let client = Client::new(
-                &config,
-                JsTransport::new(signal.map_or(JsValue::UNDEFINED, Into::into)),
-            );
+            let client = Client::new(&config, JsTransport::new(signal));
             call(&client, options).await
         })
     }
@@ -170,7 +167,7 @@ impl FunctionsClient {
     /// `new FunctionsClient({ secretKey, region?, apiUrl?, timeoutMs?, retries? })`; throws a ValidationError.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<FunctionsClient, JsValue> {
-        Self::build(&options).map_err(shape::error)
+        sync(|| Self::build(&options))
     }
 
     fn build(options: &JsValue) -> Result<FunctionsClient, Error> {

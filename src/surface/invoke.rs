@@ -1,11 +1,10 @@
 //! `PrivateFunction`.
 
 use super::options::{self, absent, string, Credential};
-use super::{promise, rejected};
+use super::{guarded, promise, rejected, sync};
 use crate::error::Error;
 use crate::host::{Call, JsGateway};
 use crate::invoke::Invoker;
-use crate::shape;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -20,7 +19,7 @@ impl PrivateFunction {
     /// `new PrivateFunction({ url, token })` or `({ url, tokenProvider })`; throws a ValidationError.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<PrivateFunction, JsValue> {
-        Self::build(&options).map_err(shape::error)
+        sync(|| Self::build(&options))
     }
 
     fn build(options: &JsValue) -> Result<PrivateFunction, Error> {
@@ -34,16 +33,19 @@ impl PrivateFunction {
     /// whatever its status. With a fixed token nothing is awaited in Rust: the promise is the
     /// host's fetch's own, continued only when the function redirects.
     pub fn fetch(&self, path: JsValue, init: JsValue) -> js_sys::Promise {
-        let call = call_path(&path, &init).and_then(|path| {
-            Ok(match self.inner.fixed_call(&path)? {
-                Some((url, token)) => Call::new(&url, token, &init)?.promise(),
-                None => {
-                    let f = self.inner.clone();
-                    promise(async move { Ok(f.fetch(&path, &init).await?.into()) })
-                }
-            })
-        });
-        call.unwrap_or_else(rejected)
+        let call = || {
+            let call = call_path(&path, &init).and_then(|path| {
+                Ok(match self.inner.fixed_call(&path)? {
+                    Some((url, token)) => Call::new(&url, token, &init)?.promise(),
+                    None => {
+                        let f = self.inner.clone();
+                        promise(async move { Ok(f.fetch(&path, &init).await?.into()) })
+                    }
+                })
+            });
+            call.unwrap_or_else(rejected)
+        };
+        guarded(call).unwrap_or_else(|panic| js_sys::Promise::reject(&panic))
     }
 }
 

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "client")]
 mod client;
+mod guard;
 mod invoke;
 pub mod options;
 #[cfg(feature = "proxy")]
@@ -15,19 +16,26 @@ pub use invoke::PrivateFunction;
 pub use proxy::FunctionProxy;
 pub use token::decode_token;
 
+pub use guard::guarded;
+
 use crate::error::Error;
 use crate::shape;
 use js_sys::Promise;
 use std::future::Future;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
 
 /// A Promise rejected with the `ScwError` subclass of `error`.
 fn rejected(error: Error) -> Promise {
     Promise::reject(&shape::error(error))
 }
 
-/// A Promise of `call`'s outcome, rejected with a `ScwError` subclass.
+/// A Promise of `call`'s outcome, rejected with a `ScwError` subclass (a panic's included).
 fn promise(call: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
-    future_to_promise(async move { call.await.map_err(shape::error) })
+    guard::guarded_promise(async move { call.await.map_err(shape::error) })
+}
+
+/// What a synchronous export answers: `body`'s value, or its error (a panic's included) as a
+/// `ScwError` to throw.
+fn sync<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, JsValue> {
+    guarded(body)?.map_err(shape::error)
 }

@@ -1,11 +1,10 @@
 //! `FunctionProxy`.
 
 use super::options::{self, preserved, Credential};
-use super::promise;
+use super::{promise, sync};
 use crate::error::Error;
 use crate::host::JsProxy;
 use crate::proxy::{Access, Policy};
-use crate::shape;
 use serde::Deserialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -36,7 +35,7 @@ impl FunctionProxy {
     /// allowedPaths?, maxAge?, timeoutMs? })`; throws a ValidationError naming the option.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<FunctionProxy, JsValue> {
-        Self::build(&options).map_err(shape::error)
+        sync(|| Self::build(&options))
     }
 
     fn build(value: &JsValue) -> Result<FunctionProxy, Error> {

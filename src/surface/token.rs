@@ -1,6 +1,7 @@
 //! `decodeToken`.
 
 use super::options::string;
+use super::sync;
 use crate::error::Error;
 use crate::{host, shape, token};
 use wasm_bindgen::prelude::*;
@@ -9,7 +10,7 @@ use wasm_bindgen::prelude::*;
 /// trust the claims of a token that did not come from Scaleway or your own server.
 #[wasm_bindgen(js_name = decodeToken)]
 pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
-    let decode = || {
+    sync(|| {
         let claims = host::jwt_claims(token::claims_segment(&string(&token, "token")?)?);
         if claims.is_undefined() {
             return Err(Error::invalid(
@@ -18,6 +19,5 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
             ));
         }
         Ok(shape::decoded(&claims))
-    };
-    decode().map_err(shape::error)
+    })
 }
