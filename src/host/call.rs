@@ -6,11 +6,12 @@ use super::{get, jwt_claims, network_failure};
 use crate::error::Error;
 use crate::invoke::{Gateway, Next, Redirects, Target};
 use crate::shape;
+use crate::surface::{guarded, guarded_promise};
 use crate::wire::Json;
 use js_sys::{ArrayBuffer, Function, Object, Promise};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortSignal, Blob, FormData, Headers, RequestInit, RequestRedirect, Response, ResponseType,
     Url, UrlSearchParams,
@@ -128,27 +129,35 @@ impl Call {
 
     /// The call as the host's own promise of fetch's answer, rejected with the package's errors:
     /// Rust takes over only when the function redirects.
-    pub fn promise(mut self) -> Promise {
+    pub fn promise(self) -> Promise {
         let sent = match self.fetch() {
             Ok(sent) => sent,
             Err(e) => return Promise::reject(&shape::error(e)),
         };
+        // JS calls into the wasm here, like an export: guarded, so that a panic rejects.
         let then = Closure::once_into_js(move |value: JsValue, fulfilled: bool| -> JsValue {
-            let answer = if fulfilled {
-                self.answered(value.unchecked_into())
-            } else {
-                Err(failure(&value, self.signal.as_ref()))
-            };
-            match answer {
-                Ok(Some(response)) => response.into(),
-                Ok(None) => future_to_promise(async move {
-                    self.send().await.map(JsValue::from).map_err(shape::error)
-                })
-                .into(),
-                Err(e) => Promise::reject(&shape::error(e)).into(),
-            }
+            guarded(|| self.settle(value, fulfilled))
+                .unwrap_or_else(|panic| Promise::reject(&panic).into())
         });
         settled(&sent, &then)
+    }
+
+    /// What the promise of [`Call::promise`] becomes once fetch settled with `value`: the answer,
+    /// the promise of the call sent on to a redirect's target, or a rejection.
+    fn settle(mut self, value: JsValue, fulfilled: bool) -> JsValue {
+        let answer = if fulfilled {
+            self.answered(value.unchecked_into())
+        } else {
+            Err(failure(&value, self.signal.as_ref()))
+        };
+        match answer {
+            Ok(Some(response)) => response.into(),
+            Ok(None) => guarded_promise(async move {
+                self.send().await.map(JsValue::from).map_err(shape::error)
+            })
+            .into(),
+            Err(e) => Promise::reject(&shape::error(e)).into(),
+        }
     }
 
     fn fetch(&self) -> Result<Promise, Error> {
