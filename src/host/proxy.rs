@@ -189,11 +189,9 @@ fn copy_without(from: &Headers, dropped: &[String]) -> Result<Headers, Error> {
 /// The function's answer for the browser: status and body as they come, headers without the
 /// hop-by-hop ones and the credential, plus the proxy's CORS headers.
 fn relay(response: &Response, cors: proxy::Headers) -> Result<Response, Error> {
-    let connection = response.headers().get("connection").ok().flatten();
-    let headers = copy_without(
-        &response.headers(),
-        &proxy::response_dropped(connection.as_deref()),
-    )?;
+    let answered = response.headers();
+    let connection = answered.get("connection").ok().flatten();
+    let headers = copy_without(&answered, &proxy::response_dropped(connection.as_deref()))?;
     for (name, value) in cors {
         headers.append(name, &value).map_err(host_failure)?;
     }
