@@ -6,6 +6,8 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod engine;
 pub mod error;
 #[cfg(feature = "client")]
 pub mod functions;

@@ -3,7 +3,7 @@
 use super::options::{self, absent, string, Credential};
 use super::{guarded, promise, rejected, sync};
 use crate::error::Error;
-use crate::host::{self, JsGateway};
+use crate::host::{Call, JsGateway};
 use crate::invoke::Invoker;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -12,7 +12,6 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct PrivateFunction {
     inner: Rc<Invoker<JsGateway>>,
-    direct: host::DirectCall,
 }
 
 #[wasm_bindgen]
@@ -27,19 +26,20 @@ impl PrivateFunction {
         let credential: Credential = options::read(options)?;
         Ok(PrivateFunction {
             inner: Rc::new(credential.invoker()?),
-            direct: host::DirectCall::new(),
         })
     }
 
-    /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response, whatever its status.
+    /// Sends a request to the function with `X-Auth-Token`; resolves with the runtime's Response,
+    /// whatever its status. With a fixed token nothing is awaited in Rust: the promise is the
+    /// host's fetch's own, continued only when the function redirects.
     pub fn fetch(&self, path: JsValue, init: JsValue) -> js_sys::Promise {
         let call = || {
             let call = call_path(&path, &init).and_then(|path| {
                 Ok(match self.inner.fixed_call(&path)? {
-                    Some((url, token)) => self.direct.send(&url, token, &init),
+                    Some((url, token)) => Call::new(&url, token, &init)?.promise(),
                     None => {
                         let f = self.inner.clone();
-                        promise(async move { f.fetch(&path, &init).await })
+                        promise(async move { Ok(f.fetch(&path, &init).await?.into()) })
                     }
                 })
             });

@@ -4,7 +4,7 @@ use super::options::{self, preserved, Credential};
 use super::{promise, sync};
 use crate::error::Error;
 use crate::host::JsProxy;
-use crate::proxy::Policy;
+use crate::proxy::{Access, Policy};
 use serde::Deserialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -12,27 +12,14 @@ use wasm_bindgen::prelude::*;
 /// How long FunctionProxy gives the function to begin its answer, by default.
 const DEFAULT_PROXY_TIMEOUT_MS: u32 = 30_000;
 
-/// FunctionProxy's own options (its credential is read as [`Credential`]).
+/// FunctionProxy's own options; its credential is read as [`Credential`], who may call it as
+/// [`Access`].
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct ProxyOptions {
-    allowed_origins: Option<Vec<String>>,
-    allowed_methods: Option<Vec<String>>,
-    allowed_paths: Option<Vec<String>>,
     #[serde(deserialize_with = "preserved")]
     authorize: Option<JsValue>,
     timeout_ms: Option<f64>,
-}
-
-/// A list as the lines that src/proxy.rs reads.
-fn lines(list: Option<Vec<String>>, field: &'static str) -> Result<Option<String>, Error> {
-    match list {
-        Some(l) if l.iter().any(|s| s.contains('\n')) => Err(Error::invalid(
-            field,
-            "must hold strings without line breaks",
-        )),
-        other => Ok(other.map(|l| l.join("\n"))),
-    }
 }
 
 /// Puts a private function behind a proxy that browsers on allowed origins can call:
@@ -45,7 +32,7 @@ pub struct FunctionProxy {
 #[wasm_bindgen]
 impl FunctionProxy {
     /// `new FunctionProxy({ url, token | tokenProvider, allowedOrigins, authorize, allowedMethods?,
-    /// allowedPaths?, timeoutMs? })`; throws a ValidationError naming the option.
+    /// allowedPaths?, maxAge?, timeoutMs? })`; throws a ValidationError naming the option.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<FunctionProxy, JsValue> {
         sync(|| Self::build(&options))
@@ -54,14 +41,11 @@ impl FunctionProxy {
     fn build(value: &JsValue) -> Result<FunctionProxy, Error> {
         let credential: Credential = options::read(value)?;
         let o: ProxyOptions = options::read(value)?;
+        let access: Access = options::read(value)?;
         let invoker = credential.invoker()?;
         let authorize = options::function(o.authorize, "authorize")?
             .ok_or(Error::invalid("authorize", "must be a function"))?;
-        let policy = Policy::new(
-            &lines(o.allowed_origins, "allowedOrigins")?.unwrap_or_default(),
-            lines(o.allowed_methods, "allowedMethods")?.as_deref(),
-            lines(o.allowed_paths, "allowedPaths")?.as_deref(),
-        )?;
+        let policy = Policy::new(access)?;
         let timeout = options::whole(o.timeout_ms, 1, 600_000, "timeoutMs")?
             .unwrap_or(DEFAULT_PROXY_TIMEOUT_MS);
         Ok(FunctionProxy {
@@ -72,6 +56,6 @@ impl FunctionProxy {
     /// Answers a browser's Request: a preflight or a refusal itself, anything else with the function's Response.
     pub fn handle(&self, request: JsValue) -> js_sys::Promise {
         let p = self.inner.clone();
-        promise(async move { p.handle(request).await })
+        promise(async move { Ok(p.handle(request).await?.into()) })
     }
 }
