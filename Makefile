@@ -91,7 +91,9 @@ demo: build
 	cargo build --quiet --release -p scw-emulator
 	target/release/scw-emulator --port $(PORT) | node scripts/demo-banner.mjs
 
+# FunctionProxy's guard runs in workerd too: the runtimes' npm projects bring it.
 bench: build
-	scripts/setup.sh bench
+	scripts/setup.sh bench browser
+	tests/runtimes/install.sh
 	cargo build --quiet --release -p scw-emulator
 	bench/run.sh
