@@ -1,5 +1,6 @@
-//! The API client's core: settings, the host [`Transport`], and one exchange with retries under
-//! a deadline. The Functions API (functions.rs) and IAM keys (iam.rs) are built on [`Client::call`].
+//! The API client's core: settings, the host [`Transport`], and the driver of one exchange, which
+//! sends, waits and stops as the engine (engine.rs) decides. The Functions API (functions.rs) and
+//! IAM keys (iam.rs) are built on [`Client::call`].
 
 use crate::engine::{Exchange, Outcome, Rules, Step};
 use crate::error::{self, Error, Subject};

@@ -4,13 +4,14 @@
 
 use super::{get, jwt_claims, network_failure};
 use crate::error::Error;
-use crate::invoke::{Gateway, Next, Redirects, Target};
+use crate::invoke::{is_redirect, Gateway, Next, Redirects, Target};
 use crate::shape;
+use crate::surface::{guarded, guarded_promise};
 use crate::wire::Json;
 use js_sys::{ArrayBuffer, Function, Object, Promise};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortSignal, Blob, FormData, Headers, RequestInit, RequestRedirect, Response, ResponseType,
     Url, UrlSearchParams,
@@ -73,7 +74,9 @@ pub struct Call {
     init: RequestInit,
     headers: Headers,
     signal: Option<AbortSignal>,
-    /// None when the caller chose its own redirect mode (`manual` or `error`), obeyed as is.
+    /// False when the caller chose its own redirect mode (`manual` or `error`), obeyed as is.
+    follows: bool,
+    /// The rules of this call's redirects, made at its first: most calls have none.
     redirects: Option<Redirects>,
 }
 
@@ -91,25 +94,20 @@ impl Call {
             .map_err(|_| Error::invalid("token", "is not a valid header value"))?;
         init.set_headers(&headers);
         let signal = get(&init, "signal").dyn_into::<AbortSignal>().ok();
-        let redirects = match init.get_redirect() {
-            Some(RequestRedirect::Manual | RequestRedirect::Error) => None,
-            _ => {
-                init.set_redirect(RequestRedirect::Manual);
-                let origin = Url::new(url).map(|u| u.origin()).unwrap_or_default();
-                let method = init.get_method().unwrap_or_else(|| "GET".into());
-                Some(Redirects::new(
-                    &origin,
-                    &method,
-                    replayable(&init.get_body()),
-                ))
-            }
-        };
+        let follows = !matches!(
+            init.get_redirect(),
+            Some(RequestRedirect::Manual | RequestRedirect::Error)
+        );
+        if follows {
+            init.set_redirect(RequestRedirect::Manual);
+        }
         Ok(Call {
             url: url.into(),
             init,
             headers,
             signal,
-            redirects,
+            follows,
+            redirects: None,
         })
     }
 
@@ -128,27 +126,35 @@ impl Call {
 
     /// The call as the host's own promise of fetch's answer, rejected with the package's errors:
     /// Rust takes over only when the function redirects.
-    pub fn promise(mut self) -> Promise {
+    pub fn promise(self) -> Promise {
         let sent = match self.fetch() {
             Ok(sent) => sent,
             Err(e) => return Promise::reject(&shape::error(e)),
         };
+        // JS calls into the wasm here, like an export: guarded, so that a panic rejects.
         let then = Closure::once_into_js(move |value: JsValue, fulfilled: bool| -> JsValue {
-            let answer = if fulfilled {
-                self.answered(value.unchecked_into())
-            } else {
-                Err(failure(&value, self.signal.as_ref()))
-            };
-            match answer {
-                Ok(Some(response)) => response.into(),
-                Ok(None) => future_to_promise(async move {
-                    self.send().await.map(JsValue::from).map_err(shape::error)
-                })
-                .into(),
-                Err(e) => Promise::reject(&shape::error(e)).into(),
-            }
+            guarded(|| self.settle(value, fulfilled))
+                .unwrap_or_else(|panic| Promise::reject(&panic).into())
         });
         settled(&sent, &then)
+    }
+
+    /// What the promise of [`Call::promise`] becomes once fetch settled with `value`: the answer,
+    /// the promise of the call sent on to a redirect's target, or a rejection.
+    fn settle(mut self, value: JsValue, fulfilled: bool) -> JsValue {
+        let answer = if fulfilled {
+            self.answered(value.unchecked_into())
+        } else {
+            Err(failure(&value, self.signal.as_ref()))
+        };
+        match answer {
+            Ok(Some(response)) => response.into(),
+            Ok(None) => guarded_promise(async move {
+                self.send().await.map(JsValue::from).map_err(shape::error)
+            })
+            .into(),
+            Err(e) => Promise::reject(&shape::error(e)).into(),
+        }
     }
 
     fn fetch(&self) -> Result<Promise, Error> {
@@ -157,24 +163,34 @@ impl Call {
 
     /// The answer for the caller, or None once the call was turned towards a redirect's target.
     fn answered(&mut self, response: Response) -> Result<Option<Response>, Error> {
-        let Some(redirects) = &mut self.redirects else {
+        if !self.follows {
             return Ok(Some(response));
-        };
-        if response.type_() == ResponseType::Opaqueredirect {
+        }
+        let status = response.status();
+        // A browser answers a redirect it hides with status 0.
+        if status == 0 && response.type_() == ResponseType::Opaqueredirect {
             discard(&response);
             return Err(Error::Network(
-                "the function redirected to a place a browser does not show: the call is not \
-                 sent on, since the browser would send the credential with it"
+                "the function answered with a redirect, which is not followed in a browser: \
+                 the browser would send the credential on to a target it hides"
                     .into(),
             ));
         }
+        if !is_redirect(status) {
+            return Ok(Some(response));
+        }
+        let (url, init) = (&self.url, &self.init);
+        let redirects = self.redirects.get_or_insert_with(|| {
+            let origin = Url::new(url).map(|u| u.origin()).unwrap_or_default();
+            let method = init.get_method().unwrap_or_else(|| "GET".into());
+            Redirects::new(&origin, &method, replayable(&init.get_body()))
+        });
         let location = response.headers().get("location").ok().flatten();
-        let target = location.and_then(|l| Url::new_with_base(&l, &self.url).ok());
-        let (href, origin) = target.map(|u| (u.href(), u.origin())).unzip();
-        let target = href.as_deref().zip(origin.as_deref());
+        let target = (location.and_then(|l| Url::new_with_base(&l, url).ok()))
+            .map(|u| (u.href(), u.origin()));
         let next = redirects.next(
-            response.status(),
-            target.map(|(url, origin)| Target { url, origin }),
+            status,
+            target.as_ref().map(|(url, origin)| Target { url, origin }),
         )?;
         let Next::Follow {
             url,

@@ -16,7 +16,7 @@ pub use invoke::PrivateFunction;
 pub use proxy::FunctionProxy;
 pub use token::decode_token;
 
-pub use guard::guarded;
+pub use guard::{guarded, guarded_promise};
 
 use crate::error::Error;
 use crate::shape;
