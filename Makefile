@@ -1,17 +1,22 @@
 # The commands the README names: make demo, make test, make build, make bench.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PATH := $(shell scripts/wasm-bindgen-bin.sh):$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
+PROXY_PORT ?= 8787
+# The emulator's flags for the demo. IAM propagation shows how a new key is refused now and then
+# before every IAM instance admits it: 30 s instead of Scaleway's 2 minutes keeps the walk-through
+# short. DEMO_FLAGS="--profile production" gives all of Scaleway's 2026 behaviours.
+DEMO_FLAGS ?= --iam-propagation 30s
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-browser test-runtimes test-python test-examples test-emulator-npm deny demo bench
+.PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples test-emulator-npm deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
 
-## pkg/: the npm package, two entries (cargo, wasm-bindgen, wasm-opt -Oz, esbuild, types, package.json)
+## pkg/: the npm package, three entries (cargo, wasm-bindgen, wasm-opt -Oz, esbuild, types, package.json)
 build: setup
 	scripts/build-pkg.sh
 
@@ -25,24 +30,40 @@ lint: setup
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features client $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features proxy $(WASM) -- -D warnings
-	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --all-targets $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib --features test-panic $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 	cargo test -p scw-functions-auth --lib --no-default-features
 
-# The shipped wasm is no_std; its wasm-bindgen tests run with std under Node.
+# The crate is a wasm-pack crate: `wasm-pack test --node` runs the JS boundary's wasm-bindgen tests
+# (tests/wasm.rs) under Node, and `wasm-pack build` makes its package (into target/, unused beyond).
 test-wasm: setup
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -p scw-functions-auth $(WASM) --features std --test wasm
+	scripts/setup.sh wasm-pack
+	wasm-pack test --node -- --test wasm
+	wasm-pack --quiet build --dev --target web --no-pack --out-dir target/wasm-pack
+	test -f target/wasm-pack/scw_functions_auth_bg.wasm
 
-test-js: build emulator
+# The full entry built with a deliberate panic (cargo feature test-panic), for tests/js/panic.test.mjs.
+# A debug build in the default target folder, whose dependencies test-wasm has compiled already.
+panic-probe: setup
+	cargo build --quiet --target wasm32-unknown-unknown -p scw-functions-auth --features test-panic
+	wasm-bindgen --target web --out-dir target/panic/pkg target/wasm32-unknown-unknown/debug/scw_functions_auth.wasm
+
+test-js: build emulator panic-probe
 	tsc -p tests/types/tsconfig.json
 	node --test tests/js/ tests/conformance/ tests/load/
 
 # Each entry's shipped size against its budget in bench/size-budget.json.
 test-size: build
 	node --test tests/size/
+
+# The README and docs/ against the packed package, in throwaway projects: every JavaScript and
+# TypeScript block type-checks (tsc --strict), the README's first quick start runs against the
+# emulator, docs/api.md covers every export, links lead somewhere; engines, description, licences.
+test-docs: build emulator
+	node --test tests/docs/
 
 test-browser: build emulator
 	scripts/setup.sh browser
@@ -87,14 +108,17 @@ deny: setup
 	scripts/setup.sh deny
 	cargo deny --workspace check licenses bans sources
 
-test: lint deny test-rust test-wasm test-js test-size test-python test-examples test-emulator-npm test-browser test-runtimes
+test: lint deny test-rust test-wasm test-js test-size test-docs test-python test-examples test-emulator-npm test-browser test-runtimes
 
-## Builds the package and the emulator, then serves the demo page and the API.
+## Builds the package and the emulator, then serves the demo page and the API on PORT, and
+## examples/edge-proxy on Node on PROXY_PORT in front of the demo's private function. Ctrl-C stops both.
 demo: build
 	cargo build --quiet --release -p scw-emulator
-	target/release/scw-emulator --port $(PORT) | node scripts/demo-banner.mjs
+	node scripts/demo.mjs --port $(PORT) --proxy-port $(PROXY_PORT) -- $(DEMO_FLAGS)
 
+# FunctionProxy's guard runs in workerd too: the runtimes' npm projects bring it.
 bench: build
-	scripts/setup.sh bench
+	scripts/setup.sh bench browser
+	tests/runtimes/install.sh
 	cargo build --quiet --release -p scw-emulator
 	bench/run.sh

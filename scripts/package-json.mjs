@@ -28,7 +28,7 @@ const pkg = {
   repository: { type: "git", url: `git+${field("repository")}.git` },
   keywords: ["scaleway", "serverless", "functions", "token", "wasm"],
   type: "module",
-  files: ["*.js", "*.cjs", "*.d.ts", "*.d.cts", "*.wasm", "snippets/", "invoke/", "proxy/", "README.md"],
+  files: ["*.js", "*.cjs", "*.d.ts", "*.d.cts", "*.wasm", "snippets/", "invoke/", "proxy/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   main: "./index.cjs",
   module: "./index.js",
   types: "./index.d.ts",
@@ -37,6 +37,8 @@ const pkg = {
     "./package.json": "./package.json",
   },
   sideEffects,
-  engines: { node: ">=18" },
+  // The oldest Node the tests run on.
+  // AbortSignal.any (Node 20.3) combines a call's deadline with the caller's signal.
+  engines: { node: ">=20.3.0" },
 };
 console.log(JSON.stringify(pkg, null, 2));

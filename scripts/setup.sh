@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there.
-# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny] [emulator-npm] [emulator-npm-cross]
+# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny] [wasm-pack] [emulator-npm] [emulator-npm-cross]
 #   (no argument: wasm npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_DENY_VERSION=0.20.2
-# wasm-bindgen-cli must match the wasm-bindgen the crate is locked to.
-WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+WASM_PACK_VERSION=0.15.1
+# wasm-bindgen-cli must match the wasm-bindgen the crate is locked to: each version goes to a
+# folder of its own (scripts/wasm-bindgen-bin.sh), so that checkouts locked to different versions
+# can share a machine.
+WASM_BINDGEN_BIN=$(scripts/wasm-bindgen-bin.sh)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -30,7 +33,18 @@ setup_wasm() {
   rust_target wasm32-unknown-unknown
   # Without its default TLS feature: wasm-bindgen-test-runner only talks to local processes, and
   # rustls with ring is a good part of the install's compile time.
-  cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli --no-default-features
+  local version=${WASM_BINDGEN_BIN%/bin}
+  version=${version##*-}
+  if ! "$WASM_BINDGEN_BIN/wasm-bindgen" --version 2>/dev/null | grep -qF "$version"; then
+    say "installing wasm-bindgen-cli $version"
+    # Not --locked: its lock file names a yanked webpki-roots.
+    cargo install --force --quiet wasm-bindgen-cli --version "$version" \
+      --no-default-features --root "${WASM_BINDGEN_BIN%/bin}"
+  fi
+}
+
+setup_wasm_pack() {
+  cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
 }
 
 setup_deny() {
@@ -75,6 +89,7 @@ for part in "$@"; do
     browser) apt_install chromium chromium ;;
     bench) apt_install wrk wrk ;;
     deny) setup_deny ;;
+    wasm-pack) setup_wasm_pack ;;
     emulator-npm) setup_emulator_npm ;;
     emulator-npm-cross) setup_emulator_npm_cross ;;
     *) say "unknown part: $part"; exit 2 ;;

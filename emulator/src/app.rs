@@ -6,10 +6,12 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::args::LegacyTokenCreation;
+use crate::api::Uploads;
+use crate::args::Rules;
 use crate::cors::GatewayCors;
 use crate::gateway::Proxy;
 use crate::model::Snapshot;
+use crate::propagation::Propagation;
 use crate::requests::RequestLog;
 use crate::store::Store;
 
@@ -27,14 +29,6 @@ pub struct Info {
     pub function_url: Option<String>,
 }
 
-/// The organisation's rules that Scaleway introduced in 2026 (off by default).
-#[derive(Debug, Clone, Copy)]
-pub struct Rules {
-    pub legacy_token_creation: LegacyTokenCreation,
-    pub require_key_expiry: bool,
-    pub max_key_validity: Option<time::Duration>,
-}
-
 /// Shared by all handlers.
 pub struct App {
     pub store: Store,
@@ -47,7 +41,11 @@ pub struct App {
     /// `--gateway-preflight allow`: the origins whose pages may call private functions.
     pub gateway_cors: Option<GatewayCors>,
     pub rules: Rules,
+    /// Which instance knows of which recent IAM change (`--iam-propagation`).
+    pub propagation: Propagation,
     pub requests: RequestLog,
+    /// Upload URLs handed out and the archives received.
+    pub uploads: Uploads,
     /// The world at start-up, which `POST /emulator/reset` brings back.
     pub seeded: Snapshot,
     pub info: Info,

@@ -43,15 +43,24 @@ pub struct Args {
     /// Whether the gateway answers CORS preflights of private functions itself.
     #[arg(long, value_enum, default_value_t = GatewayPreflight::Refuse)]
     pub gateway_preflight: GatewayPreflight,
+    /// Scaleway's 2026 switches at once (`production`); a switch given explicitly wins over it.
+    #[arg(long, value_enum, default_value_t = Profile::Local)]
+    pub profile: Profile,
     /// Whether CreateToken still works (`refuse`: Scaleway once JWT tokens are retired).
-    #[arg(long, value_enum, default_value_t = LegacyTokenCreation::Allow)]
-    pub legacy_token_creation: LegacyTokenCreation,
-    /// Refuse CreateAPIKey without `expires_at`, like organisations that require key expiry.
-    #[arg(long)]
-    pub require_key_expiry: bool,
+    /// Default: `allow`, `refuse` with `--profile production`.
+    #[arg(long, value_enum)]
+    pub legacy_token_creation: Option<LegacyTokenCreation>,
+    /// Refuse CreateAPIKey without `expires_at`, like organisations that require key expiry
+    /// (`--require-key-expiry=false` turns it off under `--profile production`).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub require_key_expiry: Option<bool>,
     /// Longest validity of a new API key, e.g. `90d`, `12h`, `30m`, `3600s`.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_key_validity: Option<time::Duration>,
+    /// How long a new API key, policy or rule takes to be admitted everywhere (intermittently
+    /// until then), e.g. `120s`, `2m`; `0` is off. Default: `0`, `120s` with `--profile production`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_propagation)]
+    pub iam_propagation: Option<time::Duration>,
     /// Size of new namespace RSA keys (the real API uses 4096; 2048 starts and signs faster).
     /// `ring`, which signs the tokens, takes 2048 to 4096 bits.
     #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(2048..=4096))]
@@ -62,6 +71,63 @@ pub struct Args {
     /// Enable `/emulator/faults`: queued faults (error statuses, resets, slow or broken answers) hit the next requests.
     #[arg(long)]
     pub faults: bool,
+}
+
+/// `--profile`: which defaults the 2026 switches take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// Every switch off: what a local test needs unless it asks for more.
+    Local,
+    /// Scaleway as of 2026: legacy token creation refused, key expiry required, IAM
+    /// propagation of 120 s.
+    Production,
+}
+
+/// The organisation's rules that Scaleway introduced in 2026, as the profile and the explicit
+/// flags decide them together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub legacy_token_creation: LegacyTokenCreation,
+    pub require_key_expiry: bool,
+    pub max_key_validity: Option<time::Duration>,
+    /// Zero: every IAM change is admitted at once.
+    pub iam_propagation: time::Duration,
+}
+
+impl Profile {
+    /// The switches of this profile when no flag names them.
+    fn rules(self) -> Rules {
+        match self {
+            Profile::Local => Rules {
+                legacy_token_creation: LegacyTokenCreation::Allow,
+                require_key_expiry: false,
+                max_key_validity: None,
+                iam_propagation: time::Duration::ZERO,
+            },
+            Profile::Production => Rules {
+                legacy_token_creation: LegacyTokenCreation::Refuse,
+                require_key_expiry: true,
+                max_key_validity: None,
+                iam_propagation: time::Duration::seconds(120),
+            },
+        }
+    }
+}
+
+impl Args {
+    /// The switches in force: each flag given explicitly, else the profile's value.
+    pub fn rules(&self) -> Rules {
+        let profile = self.profile.rules();
+        Rules {
+            legacy_token_creation: (self.legacy_token_creation)
+                .unwrap_or(profile.legacy_token_creation),
+            require_key_expiry: self
+                .require_key_expiry
+                .unwrap_or(profile.require_key_expiry),
+            max_key_validity: self.max_key_validity.or(profile.max_key_validity),
+            iam_propagation: self.iam_propagation.unwrap_or(profile.iam_propagation),
+        }
+    }
 }
 
 /// `--gateway-preflight`.
@@ -124,9 +190,20 @@ fn parse_duration(value: &str) -> Result<time::Duration, String> {
         .ok_or_else(bad)
 }
 
+/// A propagation delay: a duration as [`parse_duration`] reads it, or `0` for none.
+fn parse_propagation(value: &str) -> Result<time::Duration, String> {
+    if value == "0" {
+        return Ok(time::Duration::ZERO);
+    }
+    parse_duration(value)
+        .map_err(|_| format!("{value:?} is not a duration (expected 0, or e.g. 120s, 2m or 1h)"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_duration, parse_origin};
+    use clap::Parser;
+
+    use super::{parse_duration, parse_origin, parse_propagation, Args, LegacyTokenCreation};
 
     #[test]
     fn origins_are_a_scheme_and_a_host_only() {
@@ -160,5 +237,54 @@ mod tests {
         for bad in ["", "d", "0d", "-1h", "1w", "1.5h", "99999999999999d", "1é"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn propagation_takes_a_duration_or_zero() {
+        assert_eq!(parse_propagation("0"), Ok(time::Duration::ZERO));
+        assert_eq!(parse_propagation("2m"), Ok(time::Duration::seconds(120)));
+        for bad in ["", "0s", "-5s", "2", "soon", "1.5m"] {
+            assert!(parse_propagation(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_production_profile_turns_every_switch_on_and_explicit_flags_win() {
+        let rules = |flags: &[&str]| {
+            let args = Args::try_parse_from([&["scw-emulator"], flags].concat()).unwrap();
+            args.rules()
+        };
+        let local = rules(&[]);
+        assert_eq!(local.legacy_token_creation, LegacyTokenCreation::Allow);
+        assert!(!local.require_key_expiry);
+        assert_eq!(local.iam_propagation, time::Duration::ZERO);
+
+        let production = rules(&["--profile", "production"]);
+        assert_eq!(
+            production.legacy_token_creation,
+            LegacyTokenCreation::Refuse
+        );
+        assert!(production.require_key_expiry);
+        assert_eq!(production.iam_propagation, time::Duration::seconds(120));
+        assert_eq!(production.max_key_validity, None);
+
+        let relaxed = rules(&[
+            "--profile",
+            "production",
+            "--iam-propagation",
+            "0",
+            "--legacy-token-creation",
+            "allow",
+            "--require-key-expiry=false",
+        ]);
+        assert_eq!(relaxed.legacy_token_creation, LegacyTokenCreation::Allow);
+        assert!(!relaxed.require_key_expiry);
+        assert_eq!(relaxed.iam_propagation, time::Duration::ZERO);
+
+        assert!(rules(&["--require-key-expiry"]).require_key_expiry);
+        assert_eq!(
+            rules(&["--iam-propagation", "5s"]).iam_propagation,
+            time::Duration::seconds(5)
+        );
     }
 }

@@ -4,7 +4,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::json;
 
 /// Why an argument was refused (`reason` on the wire).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -35,10 +34,12 @@ pub enum ApiError {
         resource: &'static str,
         resource_id: String,
     },
-    /// 403 `permissions_denied` for one resource and action.
+    /// 403 `permissions_denied` for one resource and action; `propagating` when the permission
+    /// exists but IAM is still propagating it (named in the request log only).
     PermissionsDenied {
         resource: &'static str,
         action: &'static str,
+        propagating: bool,
     },
     /// 400 `invalid_arguments`.
     Invalid(Vec<Detail>),
@@ -60,41 +61,123 @@ impl ApiError {
     }
 }
 
+/// What one `permissions_denied` detail names.
+#[derive(Serialize)]
+struct Permission {
+    action: &'static str,
+    resource: &'static str,
+}
+
+/// An error body with a `type`, as Scaleway's APIs shape them.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Typed {
+    DeniedAuthentication {
+        message: &'static str,
+        method: &'static str,
+        reason: &'static str,
+    },
+    NotFound {
+        message: &'static str,
+        resource: &'static str,
+        resource_id: String,
+    },
+    PermissionsDenied {
+        details: [Permission; 1],
+        message: &'static str,
+    },
+    InvalidArguments {
+        details: Vec<Detail>,
+        message: &'static str,
+    },
+    PreconditionFailed {
+        help_message: &'static str,
+        message: &'static str,
+        precondition: &'static str,
+    },
+    InternalError {
+        message: &'static str,
+    },
+}
+
+/// An error answer's body: the Functions API's message-only 404, or a typed error.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ErrorBody {
+    Message { message: &'static str },
+    Typed(Typed),
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let logged = match self {
+            ApiError::PermissionsDenied {
+                propagating: true, ..
+            } => Some(crate::refusal::Reason::Propagating),
+            _ => None,
+        };
         let (status, body) = match self {
             ApiError::Denied(reason) => (
                 StatusCode::UNAUTHORIZED,
-                json!({"message": "authentication is denied", "method": "api_key", "reason": reason, "type": "denied_authentication"}),
+                Typed::DeniedAuthentication {
+                    message: "authentication is denied",
+                    method: "api_key",
+                    reason,
+                },
             ),
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, json!({ "message": message })),
+            ApiError::NotFound(message) => {
+                let body = Json(ErrorBody::Message { message });
+                return (StatusCode::NOT_FOUND, body).into_response();
+            }
             ApiError::Missing {
                 resource,
                 resource_id,
             } => (
                 StatusCode::NOT_FOUND,
-                json!({"message": "resource is not found", "resource": resource, "resource_id": resource_id, "type": "not_found"}),
+                Typed::NotFound {
+                    message: "resource is not found",
+                    resource,
+                    resource_id,
+                },
             ),
-            ApiError::PermissionsDenied { resource, action } => (
+            ApiError::PermissionsDenied {
+                resource, action, ..
+            } => (
                 StatusCode::FORBIDDEN,
-                json!({"details": [{"action": action, "resource": resource}], "message": "insufficient permissions", "type": "permissions_denied"}),
+                Typed::PermissionsDenied {
+                    details: [Permission { action, resource }],
+                    message: "insufficient permissions",
+                },
             ),
             ApiError::Invalid(details) => (
                 StatusCode::BAD_REQUEST,
-                json!({"details": details, "message": "invalid argument(s)", "type": "invalid_arguments"}),
+                Typed::InvalidArguments {
+                    details,
+                    message: "invalid argument(s)",
+                },
             ),
             ApiError::TokenCreationRefused => (
                 StatusCode::PRECONDITION_FAILED,
-                json!({"help_message": "creating function tokens is disabled: call private functions with IAM API keys", "message": "precondition failed", "precondition": "token_creation_disabled", "type": "precondition_failed"}),
+                Typed::PreconditionFailed {
+                    help_message: "creating function tokens is disabled: call private functions with IAM API keys",
+                    message: "precondition failed",
+                    precondition: "token_creation_disabled",
+                },
             ),
             ApiError::Internal(message) => {
                 eprintln!("internal error: {message}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"message": "internal error", "type": "internal_error"}),
+                    Typed::InternalError {
+                        message: "internal error",
+                    },
                 )
             }
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(ErrorBody::Typed(body))).into_response();
+        if let Some(reason) = logged {
+            response.extensions_mut().insert(reason);
+        }
+        response
     }
 }

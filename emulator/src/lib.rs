@@ -11,6 +11,7 @@ mod gateway;
 mod jwt;
 mod local;
 mod model;
+mod propagation;
 mod refusal;
 mod requests;
 mod seed;
@@ -27,15 +28,53 @@ use axum::{middleware, Router};
 use time::OffsetDateTime;
 use tower_http::services::ServeDir;
 
-use app::{App, Info, Rules, Shared};
+use app::{App, Info, Shared};
 use args::{Args, GatewayPreflight};
 use model::Region;
+use propagation::Propagation;
 use seed::Seed;
 use state::State;
 use store::Store;
 
 /// Serves the emulator until SIGINT/SIGTERM, after printing the ready line on stdout.
 pub async fn run(args: Args) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let host = match address.ip() {
+        ip if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    let api_url = format!("http://{}", std::net::SocketAddr::new(host, address.port()));
+    let app = shared(&args, api_url)?;
+    let router = router(app.clone(), &args)?;
+    tokio::spawn(sweep(app.clone()));
+    let shutdown = shutdown_signal()?;
+    let line = serde_json::to_string(&app.info).map_err(|e| e.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())?;
+    drop(stdout);
+    eprintln!("scw-emulator listening on {}", app.info.api_url);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())?;
+    app.store.compact()?;
+    eprintln!("scw-emulator stopped");
+    Ok(())
+}
+
+/// Every route of the emulator for these flags, answering as if served at `api_url` (which
+/// its answers name, e.g. upload URLs): what [`run`] serves, and what tests call in-process.
+pub fn app(args: &Args, api_url: &str) -> Result<Router, String> {
+    router(shared(args, api_url.to_owned())?, args)
+}
+
+/// The state every handler shares: the stored world (seeded on a first start) and the flags.
+fn shared(args: &Args, api_url: String) -> Result<Shared, String> {
     let seed = match &args.seed {
         Some(path) => Seed::load(path)?,
         None => Seed::demo(),
@@ -54,17 +93,9 @@ pub async fn run(args: Args) -> Result<(), String> {
     }
     store.compact()?;
     let seeded = store.read().snapshot();
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let host = match address.ip() {
-        ip if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
-        ip => ip,
-    };
-    let api_url = format!("http://{}", std::net::SocketAddr::new(host, address.port()));
     let info = info(&store.read(), api_url);
-    let app: Shared = Arc::new(App {
+    let rules = args.rules();
+    Ok(Arc::new(App {
         store,
         delay: time::Duration::milliseconds(args.token_delay_ms.try_into().unwrap_or(i64::MAX)),
         rsa_bits: bits,
@@ -72,32 +103,13 @@ pub async fn run(args: Args) -> Result<(), String> {
         proxy: gateway::Proxy::default(),
         gateway_cors: (args.gateway_preflight == GatewayPreflight::Allow)
             .then(|| cors::GatewayCors::new(&args.cors_origins)),
-        rules: Rules {
-            legacy_token_creation: args.legacy_token_creation,
-            require_key_expiry: args.require_key_expiry,
-            max_key_validity: args.max_key_validity,
-        },
+        rules,
+        propagation: Propagation::new(rules.iam_propagation),
         requests: requests::RequestLog::default(),
+        uploads: api::Uploads::default(),
         seeded,
         info,
-    });
-    let router = router(app.clone(), &args)?;
-    tokio::spawn(sweep(app.clone()));
-    let shutdown = shutdown_signal()?;
-    let line = serde_json::to_string(&app.info).map_err(|e| e.to_string())?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .map_err(|e| e.to_string())?;
-    drop(stdout);
-    eprintln!("scw-emulator listening on {}", app.info.api_url);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())?;
-    app.store.compact()?;
-    eprintln!("scw-emulator stopped");
-    Ok(())
+    }))
 }
 
 /// The ready line: the oldest namespace (the seed's first) and its oldest function.

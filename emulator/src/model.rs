@@ -57,6 +57,55 @@ pub struct Settings {
     pub secret_names: Vec<String>,
 }
 
+/// Whether a function also answers plain HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HttpOption {
+    /// HTTP and HTTPS.
+    Enabled,
+    /// HTTP answers a redirect to HTTPS.
+    Redirected,
+}
+
+/// The sandbox a function runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sandbox {
+    V1,
+    V2,
+}
+
+/// How a function runs, as its create and update calls set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FunctionConfig {
+    pub handler: String,
+    /// In MB; the CPU share follows it.
+    pub memory_limit: u32,
+    pub min_scale: u32,
+    pub max_scale: u32,
+    pub timeout_seconds: u32,
+    pub http_option: HttpOption,
+    pub sandbox: Sandbox,
+    pub private_network_id: Option<Uuid>,
+}
+
+impl Default for FunctionConfig {
+    /// What a function created with none of these settings gets.
+    fn default() -> Self {
+        FunctionConfig {
+            handler: "handler.handle".into(),
+            memory_limit: 256,
+            min_scale: 0,
+            max_scale: 20,
+            timeout_seconds: 300,
+            http_option: HttpOption::Enabled,
+            sandbox: Sandbox::V2,
+            private_network_id: None,
+        }
+    }
+}
+
 /// A namespace and its token-signing key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Namespace {
@@ -75,6 +124,9 @@ pub struct Namespace {
     pub registry_namespace_id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When its settings were last changed.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub updated_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub deleted_at: Option<OffsetDateTime>,
     /// PKCS#1 DER of the RSA private key, base64.
@@ -91,6 +143,8 @@ pub struct Function {
     pub privacy: Privacy,
     pub runtime: String,
     #[serde(flatten)]
+    pub config: FunctionConfig,
+    #[serde(flatten)]
     pub settings: Settings,
     pub domain_name: String,
     /// Where admitted calls go (`http://...`); none: the emulator's `--upstream`, else the echo.
@@ -101,6 +155,12 @@ pub struct Function {
     /// When its code was last deployed; a function never deployed stays `created`.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub deployed_at: Option<OffsetDateTime>,
+    /// When the deployment before the last one became ready: shown while a redeploy is pending.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub ready_before: Option<OffsetDateTime>,
+    /// When its settings were last changed.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub updated_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub deleted_at: Option<OffsetDateTime>,
 }
@@ -135,6 +195,8 @@ pub struct Application {
     pub name: String,
     pub organization_id: Uuid,
     pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -155,17 +217,22 @@ pub enum RuleTarget {
     Organization(Uuid),
 }
 
-/// An IAM policy attached to an application.
+/// An IAM policy, attached to an application or to no principal at all.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Policy {
     pub id: Uuid,
     pub name: String,
     pub organization_id: Uuid,
-    pub application_id: Uuid,
+    /// None: a policy without principal (`no_principal`), which grants nothing.
+    pub application_id: Option<Uuid>,
     pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub rules: Vec<Rule>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub updated_at: Option<OffsetDateTime>,
 }
 
 /// An IAM API key of an application. The secret is kept: the gateway must recognise it.

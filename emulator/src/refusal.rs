@@ -23,6 +23,9 @@ pub enum Reason {
     OtherScope,
     /// An API key whose application has no policy opening the function's project.
     NoPolicy,
+    /// An API key, or the rule opening the project to it, that the IAM instance answering the
+    /// call has not learnt of yet (`--iam-propagation`).
+    Propagating,
 }
 
 /// Why the gateway does not let a call through.

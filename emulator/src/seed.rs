@@ -321,6 +321,7 @@ impl Seed {
                 name: seeded.name,
                 organization_id: identity.organization_id,
                 description: seeded.description,
+                tags: Vec::new(),
                 created_at: clock.tick(),
             });
         }
@@ -341,10 +342,12 @@ impl Seed {
                 id: seeded.id.unwrap_or_else(Uuid::new_v4),
                 name: seeded.name,
                 organization_id: identity.organization_id,
-                application_id: seeded.application_id,
+                application_id: Some(seeded.application_id),
                 description: String::new(),
+                tags: Vec::new(),
                 rules,
                 created_at: clock.tick(),
+                updated_at: None,
             });
         }
         for seeded in self.api_keys {

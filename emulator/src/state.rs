@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::jwt::NamespaceKey;
 use crate::model::{
-    ApiKey, Application, Change, Function, Namespace, Policy, Region, RuleTarget, Scope, Snapshot,
-    Token,
+    ApiKey, Application, Change, Function, Namespace, Policy, Region, Rule, RuleTarget, Scope,
+    Snapshot, Token,
 };
 
 /// Who the emulator is: the secret key its API accepts and the ids it reports.
@@ -214,7 +214,7 @@ impl State {
         let Ok(id) = Uuid::try_parse(id) else { return };
         if self.applications.remove(&id).is_some() {
             self.api_keys.retain(|_, k| k.application_id != id);
-            self.policies.retain(|_, p| p.application_id != id);
+            self.policies.retain(|_, p| p.application_id != Some(id));
         } else {
             self.policies.remove(&id);
         }
@@ -320,14 +320,19 @@ impl State {
         found
     }
 
-    /// Whether a policy of the application grants one of `sets` on the whole organization, or
-    /// on `project` when one is given.
-    pub fn grants(&self, application_id: Uuid, sets: &[&str], project: Option<Uuid>) -> bool {
+    /// The rules of the application's policies that grant one of `sets` on the whole
+    /// organization, or on `project` when one is given.
+    pub fn granting_rules<'a>(
+        &'a self,
+        application_id: Uuid,
+        sets: &'a [&str],
+        project: Option<Uuid>,
+    ) -> impl Iterator<Item = &'a Rule> + Clone + 'a {
         (self.policies.values())
-            .filter(|p| p.application_id == application_id)
+            .filter(move |p| p.application_id == Some(application_id))
             .flat_map(|p| &p.rules)
             .filter(|r| (r.permission_set_names.iter()).any(|s| sets.contains(&s.as_str())))
-            .any(|r| match &r.target {
+            .filter(move |r| match &r.target {
                 RuleTarget::Projects(ids) => project.is_some_and(|p| ids.contains(&p)),
                 RuleTarget::Organization(id) => *id == self.identity.organization_id,
             })

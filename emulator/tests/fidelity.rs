@@ -1,18 +1,18 @@
 //! Namespaces and functions answer like the July 2026 recording: every field with its JSON type,
-//! every list filter and order, what they were created with, and the deploy lifecycle.
+//! every list filter and order, what they were created with, and the deploy lifecycle. In-process.
 
 mod common;
 
-use common::Emulator;
+use common::in_process::InProcess;
 use serde_json::{json, Value};
 
-fn created(emulator: &Emulator, path: &str, body: Value) -> Value {
-    let answer = emulator.api("POST", path, Some(body));
+async fn created(emulator: &InProcess, path: &str, body: Value) -> Value {
+    let answer = emulator.api("POST", path, Some(body)).await;
     assert_eq!(answer.status, 200, "{:?}", answer.body);
     answer.body
 }
 
-fn names(answer: &common::Answer, field: &str) -> Vec<String> {
+fn names(answer: &common::in_process::Reply, field: &str) -> Vec<String> {
     (answer.body[field].as_array().unwrap().iter())
         .map(|r| r["name"].as_str().unwrap().to_owned())
         .collect()
@@ -44,14 +44,15 @@ fn fields(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
     fields
 }
 
-#[test]
-fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
-    let emulator = Emulator::start(&["--token-delay-ms", "1500"]);
+#[tokio::test]
+async fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
+    let emulator = InProcess::new(&["--token-delay-ms", "1500"]).await;
     let namespace = created(
         &emulator,
         "/namespaces",
         json!({ "name": "testfunctiontokens" }),
-    );
+    )
+    .await;
     let recorded_namespace = fields(&[
         ("created_at", "string"),
         ("description", "string"),
@@ -85,7 +86,8 @@ fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
         &emulator,
         "/functions",
         json!({ "namespace_id": ns, "name": "tf-func-great-saha", "runtime": "node26" }),
-    );
+    )
+    .await;
     let recorded_function = fields(&[
         ("build_message", "null"),
         ("cpu_limit", "number"),
@@ -122,8 +124,11 @@ fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
         .unwrap_or_else(|| panic!("{domain}"));
     assert_eq!(suffix.len(), 8, "{domain}");
 
-    std::thread::sleep(std::time::Duration::from_millis(1600));
-    let ready = emulator.api("GET", &format!("/namespaces/{ns}"), None).body;
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    let ready = emulator
+        .api("GET", &format!("/namespaces/{ns}"), None)
+        .await
+        .body;
     assert_eq!(ready["status"], "ready");
     assert_eq!(
         ready["registry_endpoint"],
@@ -133,44 +138,54 @@ fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
     assert_eq!(shape(&ready), recorded_namespace);
 }
 
-#[test]
-fn a_function_stays_created_until_deployed_then_is_pending_then_ready() {
-    let emulator = Emulator::start(&["--token-delay-ms", "1000"]);
+#[tokio::test]
+async fn a_function_stays_created_until_deployed_then_is_pending_then_ready() {
+    let emulator = InProcess::new(&["--token-delay-ms", "1000"]).await;
     let ns = emulator.field("namespace_id");
     let function = created(
         &emulator,
         "/functions",
         json!({ "namespace_id": ns, "name": "later" }),
-    );
+    )
+    .await;
     let id = function["id"].as_str().unwrap();
-    let status = || emulator.api("GET", &format!("/functions/{id}"), None).body;
+    let path = format!("/functions/{id}");
+    let status = || async { emulator.api("GET", &path, None).await.body };
     assert_eq!(function["status"], "created");
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    assert_eq!(status()["status"], "created", "no deploy, no progress");
-    let deployed = emulator.api("POST", &format!("/functions/{id}/deploy"), Some(json!({})));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        status().await["status"],
+        "created",
+        "no deploy, no progress"
+    );
+    let deployed = emulator
+        .api("POST", &format!("/functions/{id}/deploy"), Some(json!({})))
+        .await;
     assert_eq!(
         (deployed.status, &deployed.body["status"]),
         (200, &json!("pending"))
     );
-    assert_eq!(status()["status"], "pending");
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let ready = status();
+    assert_eq!(status().await["status"], "pending");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let ready = status().await;
     assert_eq!(ready["status"], "ready");
     assert!(ready["ready_at"].is_string());
-    let unknown = emulator.api(
-        "POST",
-        &format!("/functions/{}/deploy", uuid::Uuid::new_v4()),
-        None,
-    );
+    let unknown = emulator
+        .api(
+            "POST",
+            &format!("/functions/{}/deploy", uuid::Uuid::new_v4()),
+            None,
+        )
+        .await;
     assert_eq!(
         (unknown.status, unknown.body),
         (404, json!({ "message": "Function was not found" }))
     );
 }
 
-#[test]
-fn objects_echo_tags_variables_secret_names_and_description() {
-    let emulator = Emulator::start(&[]);
+#[tokio::test]
+async fn objects_echo_tags_variables_secret_names_and_description() {
+    let emulator = InProcess::new(&[]).await;
     let settings = json!({
         "description": "the shop",
         "tags": ["team:web", "env:test"],
@@ -179,11 +194,11 @@ fn objects_echo_tags_variables_secret_names_and_description() {
     });
     let mut body = settings.clone();
     body["name"] = json!("shop");
-    let namespace = created(&emulator, "/namespaces", body);
+    let namespace = created(&emulator, "/namespaces", body).await;
     let mut body = settings.clone();
     body["name"] = json!("cart");
     body["namespace_id"] = namespace["id"].clone();
-    let function = created(&emulator, "/functions", body);
+    let function = created(&emulator, "/functions", body).await;
     for (object, path) in [
         (
             namespace.clone(),
@@ -194,7 +209,7 @@ fn objects_echo_tags_variables_secret_names_and_description() {
             format!("/functions/{}", function["id"].as_str().unwrap()),
         ),
     ] {
-        let read = emulator.api("GET", &path, None).body;
+        let read = emulator.api("GET", &path, None).await.body;
         for answer in [object, read] {
             assert_eq!(answer["description"], "the shop");
             assert_eq!(answer["tags"], json!(["team:web", "env:test"]));
@@ -213,9 +228,9 @@ fn objects_echo_tags_variables_secret_names_and_description() {
     }
 }
 
-#[test]
-fn lists_apply_every_filter_and_order() {
-    let emulator = Emulator::start(&[]);
+#[tokio::test]
+async fn lists_apply_every_filter_and_order() {
+    let emulator = InProcess::new(&[]).await;
     let project = emulator.field("project_id");
     let other_project = uuid::Uuid::new_v4().to_string();
     for (name, project) in [
@@ -227,47 +242,59 @@ fn lists_apply_every_filter_and_order() {
             &emulator,
             "/namespaces",
             json!({ "name": name, "project_id": project }),
-        );
+        )
+        .await;
     }
-    let list = |query: &str| emulator.api("GET", &format!("/namespaces?{query}"), None);
+    let list = |query: &str| {
+        let path = format!("/namespaces?{query}");
+        let emulator = &emulator;
+        async move { emulator.api("GET", &path, None).await }
+    };
     assert_eq!(
-        names(&list("order_by=name_asc"), "namespaces"),
+        names(&list("order_by=name_asc").await, "namespaces"),
         ["alpha", "beta", "demo", "gamma-beta"]
     );
     assert_eq!(
-        names(&list("order_by=name_desc"), "namespaces"),
+        names(&list("order_by=name_desc").await, "namespaces"),
         ["gamma-beta", "demo", "beta", "alpha"]
     );
     assert_eq!(
-        names(&list("order_by=created_at_desc"), "namespaces"),
+        names(&list("order_by=created_at_desc").await, "namespaces"),
         ["gamma-beta", "alpha", "beta", "demo"]
     );
     assert_eq!(
-        names(&list("name=beta"), "namespaces"),
+        names(&list("name=beta").await, "namespaces"),
         ["beta", "gamma-beta"]
     );
     assert_eq!(
-        names(&list(&format!("project_id={other_project}")), "namespaces"),
+        names(
+            &list(&format!("project_id={other_project}")).await,
+            "namespaces"
+        ),
         ["alpha"]
     );
-    let organization = list("").body["namespaces"][0]["organization_id"]
+    let organization = list("").await.body["namespaces"][0]["organization_id"]
         .as_str()
         .unwrap()
         .to_owned();
     assert_eq!(
-        list(&format!("organization_id={organization}")).body["total_count"],
+        list(&format!("organization_id={organization}")).await.body["total_count"],
         4
     );
     assert_eq!(
-        list(&format!("organization_id={}", uuid::Uuid::new_v4())).body["total_count"],
+        list(&format!("organization_id={}", uuid::Uuid::new_v4()))
+            .await
+            .body["total_count"],
         0
     );
     assert_eq!(
-        list("name=beta&page_size=1&page=2&order_by=name_desc").body["namespaces"][0]["name"],
+        list("name=beta&page_size=1&page=2&order_by=name_desc")
+            .await
+            .body["namespaces"][0]["name"],
         "beta"
     );
 
-    let alpha = list("name=alpha").body["namespaces"][0]["id"]
+    let alpha = list("name=alpha").await.body["namespaces"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -277,33 +304,41 @@ fn lists_apply_every_filter_and_order() {
             &emulator,
             "/functions",
             json!({ "namespace_id": namespace, "name": name }),
-        );
+        )
+        .await;
     }
-    let list = |query: &str| emulator.api("GET", &format!("/functions?{query}"), None);
+    let list = |query: &str| {
+        let path = format!("/functions?{query}");
+        let emulator = &emulator;
+        async move { emulator.api("GET", &path, None).await }
+    };
     assert_eq!(
-        names(&list("order_by=name_asc"), "functions"),
+        names(&list("order_by=name_asc").await, "functions"),
         ["eta", "hello", "theta", "zeta"]
     );
     assert_eq!(
-        names(&list("order_by=name_desc&name=eta"), "functions"),
+        names(&list("order_by=name_desc&name=eta").await, "functions"),
         ["zeta", "theta", "eta"]
     );
     assert_eq!(
         names(
-            &list(&format!("namespace_id={demo}&order_by=created_at_desc")),
+            &list(&format!("namespace_id={demo}&order_by=created_at_desc")).await,
             "functions"
         ),
         ["theta", "zeta", "hello"]
     );
     assert_eq!(
-        names(&list(&format!("project_id={other_project}")), "functions"),
+        names(
+            &list(&format!("project_id={other_project}")).await,
+            "functions"
+        ),
         ["eta"]
     );
     assert_eq!(
-        list(&format!("organization_id={organization}")).body["total_count"],
+        list(&format!("organization_id={organization}")).await.body["total_count"],
         4
     );
 
-    let refused = emulator.api("GET", "/tokens?order_by=name_asc", None);
+    let refused = emulator.api("GET", "/tokens?order_by=name_asc", None).await;
     assert_eq!(refused.status, 400, "tokens have no name to sort by");
 }

@@ -114,7 +114,7 @@ fn an_allowed_key_opens_the_private_function_and_a_deleted_one_no_longer_does() 
     assert_eq!(again.status, 404);
     assert_eq!(
         again.body,
-        json!({"message": "resource is not found", "resource": "api_key", "resource_id": access, "type": "not_found"})
+        json!({"message": "resource is not found", "resource": "access_key", "resource_id": access, "type": "not_found"})
     );
 }
 

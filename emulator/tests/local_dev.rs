@@ -47,6 +47,15 @@ fn local(emulator: &Emulator, method: &str, path: &str) -> common::Answer {
     emulator.send(method, &emulator.url(path), &[("X-Auth-Token", &key)], None)
 }
 
+/// The JWT of the seed file's first token.
+fn first_seeded_jwt(emulator: &Emulator) -> String {
+    let seeded = local(emulator, "GET", "/emulator/seeded-tokens");
+    seeded.body["tokens"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn regional(emulator: &Emulator, path: &str) -> common::Answer {
     let key = emulator.field("secret_key");
     let url = emulator.url(&format!("/functions/v1beta1/regions/nl-ams{path}"));
@@ -182,11 +191,7 @@ fn the_request_log_names_why_each_call_was_refused_and_never_shows_a_secret() {
     ]);
     let emulator = Emulator::start(&["--seed", &seed_file(&dir, &seed)]);
     let private = emulator.field("function_url");
-    let seeded = local(&emulator, "GET", "/emulator/seeded-tokens");
-    let jwt = seeded.body["tokens"][0]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let jwt = first_seeded_jwt(&emulator);
     let other = emulator.send(
         "POST",
         &emulator.url("/functions/v1beta1/regions/nl-ams/tokens"),
@@ -254,6 +259,36 @@ fn the_request_log_names_why_each_call_was_refused_and_never_shows_a_secret() {
     );
 }
 
+#[test]
+fn request_log_names_the_admitted_credential_by_its_public_id_never_its_secret() {
+    let dir = TempDir::new("admitted");
+    let emulator = Emulator::start(&["--seed", &seed_file(&dir, &world())]);
+    let private = emulator.field("function_url");
+    let jwt = first_seeded_jwt(&emulator);
+    assert_eq!(emulator.call(&private, Some(KEY_SECRET)), 200);
+    assert_eq!(emulator.call(&private, Some(&jwt)), 200);
+    assert_eq!(emulator.call(&private, Some("not-a-token")), 403);
+
+    let log = emulator.send("GET", &emulator.url("/emulator/requests"), &[], None);
+    let entries = log.body["requests"].as_array().unwrap();
+    let credentials: Vec<&Value> = (entries.iter())
+        .filter(|e| e["path"].as_str().unwrap().starts_with("/fn/"))
+        .map(|e| &e["credential"])
+        .collect();
+    assert_eq!(
+        credentials,
+        [
+            &json!({ "access_key": "SCWAAAAAAAAAAAAAAAAA" }),
+            &json!({ "token_id": TOKEN }),
+            &Value::Null,
+        ]
+    );
+    let text = log.body.to_string();
+    for secret in [SECRET, KEY_SECRET, &jwt] {
+        assert!(!text.contains(secret), "the log shows {secret}");
+    }
+}
+
 /// Runs the emulator expecting it to stop at once; returns its exit code and stderr.
 fn failing(args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_scw-emulator"))
@@ -306,16 +341,22 @@ fn a_bad_seed_file_stops_the_emulator_with_the_file_and_the_field_named() {
 
 #[test]
 fn unknown_values_of_the_new_flags_are_refused_with_the_flag_named() {
-    for (args, named) in [
-        (["--gateway-preflight", "maybe"], "--gateway-preflight"),
+    let cases: [(&[&str], &str); 9] = [
+        (&["--gateway-preflight", "maybe"], "--gateway-preflight"),
         (
-            ["--legacy-token-creation", "sometimes"],
+            &["--legacy-token-creation", "sometimes"],
             "--legacy-token-creation",
         ),
-        (["--max-key-validity", "forever"], "--max-key-validity"),
-        (["--cors-origin", "localhost:5173"], "--cors-origin"),
-    ] {
-        let (code, stderr) = failing(&args);
+        (&["--max-key-validity", "forever"], "--max-key-validity"),
+        (&["--max-key-validity", "0"], "--max-key-validity"),
+        (&["--cors-origin", "localhost:5173"], "--cors-origin"),
+        (&["--profile", "staging"], "--profile"),
+        (&["--iam-propagation", "2 minutes"], "--iam-propagation"),
+        (&["--iam-propagation", "0s"], "--iam-propagation"),
+        (&["--require-key-expiry=sometimes"], "--require-key-expiry"),
+    ];
+    for (args, named) in cases {
+        let (code, stderr) = failing(args);
         assert_eq!(code, Some(2), "{stderr}");
         assert!(stderr.contains(named), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");

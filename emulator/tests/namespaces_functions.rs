@@ -1,14 +1,14 @@
-//! Namespaces and functions: list, get, create, delete.
+//! Namespaces and functions: list, get, create, delete. In-process (`scw_emulator::app`).
 
 mod common;
 
-use common::Emulator;
+use common::in_process::InProcess;
 use serde_json::json;
 
-#[test]
-fn the_seeded_namespace_and_private_function_are_listed() {
-    let emulator = Emulator::start(&[]);
-    let namespaces = emulator.api("GET", "/namespaces", None);
+#[tokio::test]
+async fn the_seeded_namespace_and_private_function_are_listed() {
+    let emulator = InProcess::new(&[]).await;
+    let namespaces = emulator.api("GET", "/namespaces", None).await;
     assert_eq!(namespaces.status, 200);
     assert_eq!(namespaces.body["total_count"], 1);
     let namespace = &namespaces.body["namespaces"][0];
@@ -19,7 +19,7 @@ fn the_seeded_namespace_and_private_function_are_listed() {
     assert_eq!(namespace["status"], "ready");
 
     let query = format!("/functions?namespace_id={}", emulator.field("namespace_id"));
-    let functions = emulator.api("GET", &query, None);
+    let functions = emulator.api("GET", &query, None).await;
     assert_eq!(functions.body["total_count"], 1);
     let function = &functions.body["functions"][0];
     assert_eq!(function["id"], emulator.field("function_id"));
@@ -42,36 +42,44 @@ fn the_seeded_namespace_and_private_function_are_listed() {
         format!("rg.fr-par.scw.cloud/funcscwdemo{suffix}"),
         "the registry carries the same suffix"
     );
-    let got = emulator.api(
-        "GET",
-        &format!("/functions/{}", emulator.field("function_id")),
-        None,
-    );
+    let got = emulator
+        .api(
+            "GET",
+            &format!("/functions/{}", emulator.field("function_id")),
+            None,
+        )
+        .await;
     assert_eq!(got.body, *function);
-    let got = emulator.api(
-        "GET",
-        &format!("/namespaces/{}", emulator.field("namespace_id")),
-        None,
-    );
+    let got = emulator
+        .api(
+            "GET",
+            &format!("/namespaces/{}", emulator.field("namespace_id")),
+            None,
+        )
+        .await;
     assert_eq!(got.body, *namespace);
 }
 
-#[test]
-fn a_namespace_and_function_are_created_and_deleted() {
-    let emulator = Emulator::start(&[]);
-    let namespace = emulator.api(
-        "POST",
-        "/namespaces",
-        Some(json!({ "name": "shop", "description": "d" })),
-    );
+#[tokio::test]
+async fn a_namespace_and_function_are_created_and_deleted() {
+    let emulator = InProcess::new(&[]).await;
+    let namespace = emulator
+        .api(
+            "POST",
+            "/namespaces",
+            Some(json!({ "name": "shop", "description": "d" })),
+        )
+        .await;
     assert_eq!(namespace.status, 200, "{:?}", namespace.body);
     assert_eq!(namespace.body["status"], "pending");
     let ns = namespace.body["id"].as_str().unwrap().to_owned();
-    let function = emulator.api(
-        "POST",
-        "/functions",
-        Some(json!({ "namespace_id": ns, "name": "cart", "privacy": "private" })),
-    );
+    let function = emulator
+        .api(
+            "POST",
+            "/functions",
+            Some(json!({ "namespace_id": ns, "name": "cart", "privacy": "private" })),
+        )
+        .await;
     assert_eq!(function.body["status"], "created");
     let domain = function.body["domain_name"].as_str().unwrap();
     assert!(
@@ -80,19 +88,30 @@ fn a_namespace_and_function_are_created_and_deleted() {
     );
     let fid = function.body["id"].as_str().unwrap().to_owned();
     assert_eq!(
-        emulator.api("GET", &format!("/functions/{fid}"), None).body["status"],
+        emulator
+            .api("GET", &format!("/functions/{fid}"), None)
+            .await
+            .body["status"],
         "created",
         "not deployed yet"
     );
-    emulator.create_token(json!({ "function_id": fid }));
-    emulator.create_token(json!({ "namespace_id": ns }));
+    emulator
+        .ok("POST", "/tokens", Some(json!({ "function_id": fid })))
+        .await;
+    emulator
+        .ok("POST", "/tokens", Some(json!({ "namespace_id": ns })))
+        .await;
 
-    let deleted = emulator.api("DELETE", &format!("/functions/{fid}"), None);
+    let deleted = emulator
+        .api("DELETE", &format!("/functions/{fid}"), None)
+        .await;
     assert_eq!(
         (deleted.status, &deleted.body["status"]),
         (200, &json!("deleting"))
     );
-    let gone = emulator.api("GET", &format!("/functions/{fid}"), None);
+    let gone = emulator
+        .api("GET", &format!("/functions/{fid}"), None)
+        .await;
     assert_eq!(
         (gone.status, gone.body),
         (404, json!({ "message": "Function was not found" }))
@@ -100,31 +119,36 @@ fn a_namespace_and_function_are_created_and_deleted() {
     assert_eq!(
         emulator
             .api("GET", &format!("/tokens?namespace_id={ns}"), None)
+            .await
             .body["total_count"],
         1
     );
 
-    let deleted = emulator.api("DELETE", &format!("/namespaces/{ns}"), None);
+    let deleted = emulator
+        .api("DELETE", &format!("/namespaces/{ns}"), None)
+        .await;
     assert_eq!(
         (deleted.status, &deleted.body["status"]),
         (200, &json!("deleting"))
     );
-    let gone = emulator.api("GET", &format!("/namespaces/{ns}"), None);
+    let gone = emulator
+        .api("GET", &format!("/namespaces/{ns}"), None)
+        .await;
     assert_eq!(
         (gone.status, gone.body),
         (404, json!({ "message": "Namespace was not found" }))
     );
     assert_eq!(
-        emulator.api("GET", "/tokens", None).body["total_count"],
+        emulator.api("GET", "/tokens", None).await.body["total_count"],
         0,
         "its tokens went with it"
     );
 }
 
-#[test]
-fn bad_namespace_and_function_requests_are_refused() {
-    let emulator = Emulator::start(&[]);
-    let reasons = |answer: common::Answer| {
+#[tokio::test]
+async fn bad_namespace_and_function_requests_are_refused() {
+    let emulator = InProcess::new(&[]).await;
+    let reasons = |answer: common::in_process::Reply| {
         assert_eq!(answer.status, 400, "{:?}", answer.body);
         (answer.body["details"].as_array().unwrap().iter())
             .map(|d| {
@@ -137,52 +161,70 @@ fn bad_namespace_and_function_requests_are_refused() {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        reasons(emulator.api("POST", "/namespaces", Some(json!({})))),
+        reasons(emulator.api("POST", "/namespaces", Some(json!({}))).await),
         ["name:required"]
     );
     assert_eq!(
-        reasons(emulator.api("POST", "/namespaces", Some(json!({ "name": "Bad Name" })))),
+        reasons(
+            emulator
+                .api("POST", "/namespaces", Some(json!({ "name": "Bad Name" })))
+                .await
+        ),
         ["name:constraint"]
     );
     assert_eq!(
-        reasons(emulator.api(
-            "POST",
-            "/namespaces",
-            Some(json!({ "name": "ok", "project_id": "p" }))
-        )),
+        reasons(
+            emulator
+                .api(
+                    "POST",
+                    "/namespaces",
+                    Some(json!({ "name": "ok", "project_id": "p" }))
+                )
+                .await
+        ),
         ["project_id:format"]
     );
     let ns = emulator.field("namespace_id");
     assert_eq!(
-        reasons(emulator.api(
-            "POST",
-            "/functions",
-            Some(json!({ "namespace_id": ns, "name": "f", "privacy": "secret" }))
-        )),
+        reasons(
+            emulator
+                .api(
+                    "POST",
+                    "/functions",
+                    Some(json!({ "namespace_id": ns, "name": "f", "privacy": "secret" }))
+                )
+                .await
+        ),
         ["privacy:constraint"]
     );
     assert_eq!(
-        reasons(emulator.api("POST", "/functions", Some(json!({ "name": "f" })))),
+        reasons(
+            emulator
+                .api("POST", "/functions", Some(json!({ "name": "f" })))
+                .await
+        ),
         ["namespace_id:required"]
     );
     assert_eq!(
-        reasons(emulator.api("GET", "/functions?namespace_id=x", None)),
+        reasons(emulator.api("GET", "/functions?namespace_id=x", None).await),
         ["namespace_id:format"]
     );
     assert_eq!(
-        reasons(emulator.api("GET", "/namespaces/x", None)),
+        reasons(emulator.api("GET", "/namespaces/x", None).await),
         ["namespace_id:format"]
     );
     assert_eq!(
-        reasons(emulator.api("DELETE", "/functions/x", None)),
+        reasons(emulator.api("DELETE", "/functions/x", None).await),
         ["function_id:format"]
     );
     let unknown = uuid::Uuid::new_v4();
-    let missing = emulator.api(
-        "POST",
-        "/functions",
-        Some(json!({ "namespace_id": unknown, "name": "f" })),
-    );
+    let missing = emulator
+        .api(
+            "POST",
+            "/functions",
+            Some(json!({ "namespace_id": unknown, "name": "f" })),
+        )
+        .await;
     assert_eq!(
         (missing.status, missing.body),
         (404, json!({ "message": "Namespace was not found" }))
@@ -190,6 +232,7 @@ fn bad_namespace_and_function_requests_are_refused() {
     assert_eq!(
         emulator
             .api("DELETE", &format!("/namespaces/{unknown}"), None)
+            .await
             .status,
         404
     );

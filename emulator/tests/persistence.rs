@@ -126,3 +126,29 @@ fn a_given_secret_key_replaces_the_stored_one() {
     assert_eq!(emulator.field("secret_key"), key);
     assert_eq!(emulator.api("GET", "/tokens", None).status, 200);
 }
+
+#[test]
+fn function_settings_and_policies_without_principal_survive_a_restart() {
+    let dir = TempDir::new("settings");
+    let state = dir.file("state.json");
+    let first = Emulator::start(&["--state", &state]);
+    let body = serde_json::json!({ "name": "tuned", "namespace_id": first.field("namespace_id"),
+                                   "memory_limit": 512, "timeout": "30s", "sandbox": "v1", "handler": "main.run" });
+    let function = first.api("POST", "/functions", Some(body)).body;
+    let path = format!("/functions/{}", function["id"].as_str().unwrap());
+    first.api("PATCH", &path, Some(serde_json::json!({ "max_scale": 2 })));
+    let policy = first.iam_as(
+        &first.field("secret_key"),
+        "POST",
+        "/policies",
+        Some(serde_json::json!({ "name": "spare", "organization_id": first.organization_id(), "no_principal": true })),
+    );
+    let policy_path = format!("/policies/{}", policy.body["id"].as_str().unwrap());
+    let before = first.api("GET", &path, None).body;
+    assert!(first.terminate());
+
+    let second = Emulator::start(&["--state", &state]);
+    assert_eq!(second.api("GET", &path, None).body, before);
+    let read = second.iam_as(&second.field("secret_key"), "GET", &policy_path, None);
+    assert_eq!(read.body["no_principal"], true);
+}

@@ -9,23 +9,12 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-fn iam(emulator: &Emulator, key: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
-    let url = emulator.url(&format!("/iam/v1alpha1{path}"));
-    let body = body.map(|b| b.to_string());
-    let headers = [("X-Auth-Token", key), ("Content-Type", "application/json")];
-    emulator.send(method, &url, &headers, body.as_deref())
-}
-
 fn admin(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> Answer {
-    iam(emulator, &emulator.field("secret_key"), method, path, body)
-}
-
-fn organization(emulator: &Emulator) -> Value {
-    emulator.api("GET", "/namespaces", None).body["namespaces"][0]["organization_id"].clone()
+    emulator.iam_as(&emulator.field("secret_key"), method, path, body)
 }
 
 fn application(emulator: &Emulator) -> Value {
-    let body = json!({ "name": "caller", "organization_id": organization(emulator) });
+    let body = json!({ "name": "caller", "organization_id": emulator.organization_id() });
     admin(emulator, "POST", "/applications", Some(body)).body["id"].clone()
 }
 
@@ -173,7 +162,7 @@ fn an_expired_key_stays_listed_with_its_expiry_in_the_past() {
         1
     );
     let secret = key.body["secret_key"].as_str().unwrap();
-    let answer = iam(&emulator, secret, "GET", "/applications", None);
+    let answer = emulator.iam_as(secret, "GET", "/applications", None);
     assert_eq!(
         (answer.status, &answer.body["reason"]),
         (401, &json!("expired"))
@@ -309,7 +298,7 @@ fn a_key_with_functions_full_access_manages_functions_but_not_iam() {
     let emulator = Emulator::start(&[]);
     let app = application(&emulator);
     let rules = json!([{ "permission_set_names": ["FunctionsFullAccess"], "project_ids": [emulator.field("project_id")] }]);
-    let policy = json!({ "name": "functions", "organization_id": organization(&emulator), "application_id": app, "rules": rules });
+    let policy = json!({ "name": "functions", "organization_id": emulator.organization_id(), "application_id": app, "rules": rules });
     assert_eq!(
         admin(&emulator, "POST", "/policies", Some(policy)).status,
         200
@@ -329,7 +318,9 @@ fn a_key_with_functions_full_access_manages_functions_but_not_iam() {
         200
     );
     assert_eq!(
-        iam(&emulator, &secret, "GET", "/applications", None).status,
+        emulator
+            .iam_as(&secret, "GET", "/applications", None)
+            .status,
         403
     );
 }

@@ -1,6 +1,7 @@
 //! Who may call the API: the emulator's own secret key may do anything; the secret of an IAM API
 //! key may do what the policies of its application grant. A valid key without the permission
-//! gets 403 `permissions_denied`, an unknown or expired one 401 `denied_authentication`.
+//! gets 403 `permissions_denied`, an unknown or expired one 401 `denied_authentication`. A new
+//! key or rule that IAM is still propagating gets the same 403: what Terraform retries.
 
 use axum::extract::{Request, State as Ctx};
 use axum::http::{HeaderMap, Method};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 use crate::app::Shared;
 use crate::errors::ApiError;
+use crate::propagation::Denial;
 
 /// What a call needs: an action on a resource, and the permission sets that allow it.
 struct Needed {
@@ -67,7 +69,8 @@ pub fn presented_key(headers: &HeaderMap) -> Option<Uuid> {
         .and_then(|v| Uuid::try_parse(v).ok())
 }
 
-/// Lets a call through with the secret key, or with an API key allowed to make it.
+/// Lets a call through with the secret key, or with an API key allowed to make it (once the
+/// IAM instance answering the call knows of the key and of the rule granting the permission).
 pub async fn require_permission(Ctx(app): Ctx<Shared>, request: Request, next: Next) -> Response {
     let Some(secret) = presented_key(request.headers()) else {
         return ApiError::Denied("invalid_argument").into_response();
@@ -78,21 +81,24 @@ pub async fn require_permission(Ctx(app): Ctx<Shared>, request: Request, next: N
             None
         } else {
             let needed = Needed::of(request.method(), request.uri().path());
-            let project = needed.on_project.then_some(state.identity.project_id);
+            let now = OffsetDateTime::now_utc();
             match state.api_key_by_secret(secret) {
                 None => Some(ApiError::Denied("not_found")),
-                Some(key)
-                    if key
-                        .expires_at
-                        .is_some_and(|at| at <= OffsetDateTime::now_utc()) =>
-                {
+                Some(key) if key.expires_at.is_some_and(|at| at <= now) => {
                     Some(ApiError::Denied("expired"))
                 }
-                Some(key) if state.grants(key.application_id, needed.sets, project) => None,
-                Some(_) => Some(ApiError::PermissionsDenied {
-                    resource: needed.resource,
-                    action: needed.action,
-                }),
+                Some(key) => {
+                    let project = needed.on_project.then_some(state.identity.project_id);
+                    let rules = state.granting_rules(key.application_id, needed.sets, project);
+                    let instance = app.propagation.instance();
+                    (app.propagation.admit(instance, key, rules, now).err()).map(|denial| {
+                        ApiError::PermissionsDenied {
+                            resource: needed.resource,
+                            action: needed.action,
+                            propagating: denial == Denial::Propagating,
+                        }
+                    })
+                }
             }
         }
     };

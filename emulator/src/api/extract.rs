@@ -1,10 +1,10 @@
 //! Request parsing that answers `invalid_arguments` instead of axum's plain-text rejections.
 
-use std::collections::HashMap;
-
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -38,16 +38,80 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
-/// The query string as name → value (the last value wins).
-pub struct QueryMap(pub HashMap<String, String>);
+/// The query string's pairs, in order (list filters may repeat a name).
+pub struct Query(Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
+impl Query {
+    /// Reads a raw query string.
+    pub fn parse(query: &str) -> Result<Self, ApiError> {
+        let uri: axum::http::Uri = format!("/?{query}")
+            .parse()
+            .map_err(|_| malformed_query())?;
+        axum::extract::Query::try_from_uri(&uri)
+            .map(|axum::extract::Query(pairs)| Query(pairs))
+            .map_err(|_| malformed_query())
+    }
+
+    /// The value of `name` (the last one when repeated).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        (self.0.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        (self.0.iter())
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+fn malformed_query() -> ApiError {
+    ApiError::invalid("query", Reason::Format, "malformed query string")
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Query::try_from_uri(&parts.uri)
-            .map(|Query(map)| QueryMap(map))
-            .map_err(|_| ApiError::invalid("query", Reason::Format, "malformed query string"))
+        Query::parse(parts.uri.query().unwrap_or(""))
+    }
+}
+
+/// A JSON object body read field by field, so that a refusal names the field: a value of the
+/// wrong type is refused as `format`, a field the call does not take as `constraint`. A `null`
+/// value reads as absent, as Scaleway's SDKs send unset fields.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    /// Takes the field `name`, if present and of type `T`.
+    pub fn take<T: DeserializeOwned>(&mut self, check: &mut Checker, name: &str) -> Option<T> {
+        match self.0.remove(name)? {
+            Value::Null => None,
+            value => match serde_json::from_value(value) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    // What was expected, never the value itself (it may be a secret).
+                    let help = match e.to_string().split_once(", expected ") {
+                        Some((_, expected)) => format!("{name} must be {expected}"),
+                        None => format!("{name}: {e}"),
+                    };
+                    check.refuse(name, Reason::Format, help);
+                    None
+                }
+            },
+        }
+    }
+
+    /// Refuses every field no [`Fields::take`] asked for.
+    pub fn refuse_others(self, check: &mut Checker) {
+        for name in self.0.keys() {
+            check.refuse(name, Reason::Constraint, format!("unknown field {name}"));
+        }
     }
 }
 
@@ -101,6 +165,30 @@ impl Checker {
             Ok(id) => Some(id),
             Err(_) => {
                 self.refuse(name, Reason::Format, format!("{name} must be a UUID"));
+                None
+            }
+        }
+    }
+
+    /// UUID arguments (a repeated query argument).
+    pub fn uuids(&mut self, name: &str, values: Vec<&str>) -> Vec<Uuid> {
+        (values.into_iter())
+            .filter_map(|value| self.uuid(name, Some(value)))
+            .collect()
+    }
+
+    /// A boolean argument, if present and well formed: what Go's `strconv.ParseBool` takes, as
+    /// the API does (the Python SDK sends `True` and `False`).
+    pub fn boolean(&mut self, name: &str, value: Option<&str>) -> Option<bool> {
+        match value? {
+            "true" | "True" | "TRUE" | "t" | "T" | "1" => Some(true),
+            "false" | "False" | "FALSE" | "f" | "F" | "0" => Some(false),
+            _ => {
+                self.refuse(
+                    name,
+                    Reason::Format,
+                    format!("{name} must be true or false"),
+                );
                 None
             }
         }

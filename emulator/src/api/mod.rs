@@ -8,36 +8,41 @@ mod iam;
 mod namespaces;
 mod paging;
 mod tokens;
+mod uploads;
 
 use std::collections::{BTreeMap, HashMap};
 
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use auth::presented_key;
 pub use functions::new_function;
-pub use iam::new_access_key;
+pub use iam::api_keys::new_access_key;
 pub use namespaces::new_namespace;
 pub use tokens::sign;
+pub use uploads::{receive as receive_upload, Uploads};
 
 use crate::app::{App, Shared};
 use crate::errors::{ApiError, Reason};
 use crate::model::{Change, Function, Namespace, Phase, Region, Settings, Token};
 use crate::state::State;
-use extract::Checker;
-use paging::Paging;
+use extract::{Checker, Fields};
+use iam::{api_keys, applications, policies};
+use paging::{By, Listed, Paging};
+
+/// The orders of namespace and function lists (`created_at_asc` by default).
+const NAMED_ORDERS: &[(&str, By)] = &[("created_at", By::CreatedAt), ("name", By::Name)];
 
 /// Longest accepted description (the real limit is undocumented).
 const MAX_DESCRIPTION: usize = 1000;
 
-/// What an API handler answers.
-type Answer = Result<Json<Value>, ApiError>;
+/// What an API handler answers: the view of a resource, or a list of them.
+type Answer<T> = Result<Json<T>, ApiError>;
 
 /// The API routes, each requiring the secret key or an API key with the permission.
 pub fn router(app: Shared) -> Router<Shared> {
@@ -49,7 +54,9 @@ pub fn router(app: Shared) -> Router<Shared> {
         )
         .route(
             &format!("{base}/namespaces/{{id}}"),
-            get(namespaces::get).delete(namespaces::delete),
+            get(namespaces::get)
+                .patch(namespaces::update)
+                .delete(namespaces::delete),
         )
         .route(
             &format!("{base}/functions"),
@@ -57,11 +64,17 @@ pub fn router(app: Shared) -> Router<Shared> {
         )
         .route(
             &format!("{base}/functions/{{id}}"),
-            get(functions::get).delete(functions::delete),
+            get(functions::get)
+                .patch(functions::update)
+                .delete(functions::delete),
         )
         .route(
             &format!("{base}/functions/{{id}}/deploy"),
             post(functions::deploy),
+        )
+        .route(
+            &format!("{base}/functions/{{id}}/upload-url"),
+            get(uploads::upload_url),
         )
         .route(
             &format!("{base}/tokens"),
@@ -73,28 +86,33 @@ pub fn router(app: Shared) -> Router<Shared> {
         )
         .route(
             "/iam/v1alpha1/applications",
-            get(iam::list_applications).post(iam::create_application),
+            get(applications::list).post(applications::create),
         )
         .route(
             "/iam/v1alpha1/applications/{id}",
-            get(iam::get_application).delete(iam::delete_application),
+            get(applications::get).delete(applications::delete),
         )
         .route(
             "/iam/v1alpha1/policies",
-            get(iam::list_policies).post(iam::create_policy),
+            get(policies::list).post(policies::create),
         )
         .route(
             "/iam/v1alpha1/policies/{id}",
-            get(iam::get_policy).delete(iam::delete_policy),
+            get(policies::get)
+                .patch(policies::update)
+                .delete(policies::delete),
         )
-        .route("/iam/v1alpha1/rules", get(iam::list_rules))
+        .route(
+            "/iam/v1alpha1/rules",
+            get(policies::list_rules).put(policies::set_rules),
+        )
         .route(
             "/iam/v1alpha1/api-keys",
-            get(iam::list_api_keys).post(iam::create_api_key),
+            get(api_keys::list).post(api_keys::create),
         )
         .route(
             "/iam/v1alpha1/api-keys/{id}",
-            get(iam::get_api_key).delete(iam::delete_api_key),
+            get(api_keys::get).delete(api_keys::delete),
         )
         .route_layer(middleware::from_fn_with_state(
             app,
@@ -183,31 +201,29 @@ fn find_live<T: Regional>(
 
 /// One page of the `records` (already in order and filtered) of `region` that are not gone,
 /// shown by `view` under `field`, with how many there are in all (list calls).
-fn visible_page<'a, T: Regional + 'a>(
+fn visible_page<'a, T: Regional + 'a, V>(
     app: &App,
     paging: Paging,
-    field: &str,
+    field: &'static str,
     records: impl Iterator<Item = &'a T>,
     region: Region,
-    view: impl Fn(&T, Phase) -> Value,
-) -> Answer {
+    view: impl Fn(&T, Phase) -> V,
+) -> Answer<Listed<V>> {
     let settled = app.settled();
     let found = (records.filter(|r| r.region() == region)).filter_map(|r| visible(settled, r));
-    let (page, total) = paging.page(found);
-    let shown: Vec<Value> = page.into_iter().map(|(r, phase)| view(r, phase)).collect();
     Ok(Json(
-        serde_json::json!({ field: shown, "total_count": total }),
+        paging.listed(field, found, |(r, phase)| view(r, phase)),
     ))
 }
 
 /// Marks the live record `id` of `region` deleted; answers its view as `deleting`.
-async fn delete_live<T: Regional + 'static>(
+async fn delete_live<T: Regional + 'static, V: Send + 'static>(
     app: &Shared,
     id: Uuid,
     region: Region,
     records: fn(&State) -> &HashMap<Uuid, T>,
-    view: fn(&T, Phase) -> Value,
-) -> Answer {
+    view: fn(&T, Phase) -> V,
+) -> Answer<V> {
     commit(app, move |state| {
         let answer = view(find_live(records(state), id, region)?, Phase::Deleting);
         let at = OffsetDateTime::now_utc();
@@ -226,70 +242,76 @@ fn name_matches(filter: Option<&str>, name: &str) -> bool {
     filter.is_none_or(|f| name.contains(f))
 }
 
-/// A secret variable of a create body; only its name is kept.
+/// A secret variable of a create or update body: a value sets it (only its name is kept), no
+/// value removes it.
 #[derive(Deserialize)]
-pub struct SecretVariable {
+struct SecretVariable {
     key: String,
+    value: Option<String>,
 }
 
-/// What namespace and function bodies may set and their answers echo.
-#[derive(Deserialize)]
-pub struct SettingsBody {
-    description: Option<String>,
-    tags: Option<Vec<String>>,
-    environment_variables: Option<BTreeMap<String, String>>,
-    secret_environment_variables: Option<Vec<SecretVariable>>,
-}
-
-/// The settings of a create body, refusing a too long description or an empty variable name.
-fn settings(check: &mut Checker, body: SettingsBody) -> Settings {
-    let description = check.text("description", body.description, MAX_DESCRIPTION);
-    let environment_variables = body.environment_variables.unwrap_or_default();
-    let secret_names: Vec<String> = (body.secret_environment_variables.unwrap_or_default())
-        .into_iter()
-        .map(|s| s.key)
-        .collect();
-    for (argument, names) in [
-        (
-            "environment_variables",
-            environment_variables.keys().collect::<Vec<_>>(),
-        ),
-        (
-            "secret_environment_variables",
-            secret_names.iter().collect(),
-        ),
-    ] {
-        if names.iter().any(|n| n.is_empty()) {
-            check.refuse(
-                argument,
-                Reason::Constraint,
-                "variable names must not be empty",
-            );
+/// Reads the settings that namespace and function bodies share into `settings`: a create
+/// starts from the defaults, an update changes only what it names. `environment_variables`
+/// replaces the variables; `secret_environment_variables` adds, replaces or removes by name.
+fn read_settings(check: &mut Checker, fields: &mut Fields, settings: &mut Settings) {
+    if let Some(description) = fields.take(check, "description") {
+        settings.description = check.text("description", Some(description), MAX_DESCRIPTION);
+    }
+    if let Some(tags) = fields.take(check, "tags") {
+        settings.tags = tags;
+    }
+    if let Some(variables) = fields.take::<BTreeMap<String, String>>(check, "environment_variables")
+    {
+        if variables.keys().any(String::is_empty) {
+            let help = "variable names must not be empty";
+            check.refuse("environment_variables", Reason::Constraint, help);
+        }
+        settings.environment_variables = variables;
+    }
+    let secrets: Vec<SecretVariable> =
+        (fields.take(check, "secret_environment_variables")).unwrap_or_default();
+    for secret in secrets {
+        if secret.key.is_empty() {
+            let help = "variable names must not be empty";
+            check.refuse("secret_environment_variables", Reason::Constraint, help);
+        }
+        settings.secret_names.retain(|name| *name != secret.key);
+        if secret.value.is_some() {
+            settings.secret_names.push(secret.key);
         }
     }
-    Settings {
-        description,
-        tags: body.tags.unwrap_or_default(),
-        environment_variables,
-        secret_names,
-    }
 }
 
-/// The echoed settings as the API shows them; secret variables by name, their values hashed
-/// away as the real API does.
-fn settings_fields(settings: &Settings) -> [(&'static str, Value); 4] {
-    let secrets: Vec<Value> = (settings.secret_names.iter())
-        .map(|key| json!({ "key": key, "hashed_value": "<hidden>" }))
-        .collect();
-    [
-        ("description", json!(settings.description)),
-        ("tags", json!(settings.tags)),
-        (
-            "environment_variables",
-            json!(settings.environment_variables),
-        ),
-        ("secret_environment_variables", json!(secrets)),
-    ]
+/// A secret variable as answers show it: its value is never kept.
+#[derive(Serialize)]
+struct HashedSecret {
+    key: String,
+    hashed_value: &'static str,
+}
+
+/// The echoed settings of a namespace or function.
+#[derive(Serialize)]
+struct SettingsView {
+    description: String,
+    tags: Vec<String>,
+    environment_variables: BTreeMap<String, String>,
+    secret_environment_variables: Vec<HashedSecret>,
+}
+
+impl SettingsView {
+    fn new(settings: &Settings) -> Self {
+        SettingsView {
+            description: settings.description.clone(),
+            tags: settings.tags.clone(),
+            environment_variables: settings.environment_variables.clone(),
+            secret_environment_variables: (settings.secret_names.iter())
+                .map(|key| HashedSecret {
+                    key: key.clone(),
+                    hashed_value: "<hidden>",
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What a namespace or function name must be.
@@ -302,9 +324,9 @@ pub fn is_valid_name(name: &str) -> bool {
         && (name.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A namespace or function name of a request body.
-fn name(check: &mut Checker, name: Option<String>) -> String {
-    let name = name.unwrap_or_default();
+/// The name of a create body.
+fn name(check: &mut Checker, fields: &mut Fields) -> String {
+    let name: String = fields.take(check, "name").unwrap_or_default();
     if name.is_empty() {
         check.refuse("name", Reason::Required, "name is required");
     } else if !is_valid_name(&name) {

@@ -4,13 +4,12 @@ use std::sync::Arc;
 
 use axum::extract::State as Ctx;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::extract::{path_id, region, Body, Checker, PathArgs, QueryMap};
-use super::paging::Paging;
+use super::extract::{path_id, region, Body, Checker, PathArgs, Query};
+use super::paging::{By, Listed, Paging};
 use super::{commit, date, delete_live, find_live, find_visible, visible, Answer, Regional};
 use crate::app::Shared;
 use crate::args::LegacyTokenCreation;
@@ -19,36 +18,53 @@ use crate::jwt::{Claims, NamespaceKey};
 use crate::model::{Change, Namespace, Phase, Region, Scope, Token};
 use crate::state::{State, TokenGroup};
 
-/// What only the creation answer shows.
-struct Secret<'a> {
-    jwt: &'a str,
-    public_key: &'a str,
+/// A token as the API answers it: its JWT and the namespace's public key only at creation.
+#[derive(Serialize)]
+pub struct TokenView {
+    id: Uuid,
+    token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace_id: Option<Uuid>,
+    public_key: String,
+    status: &'static str,
+    description: String,
+    expires_at: Option<String>,
 }
 
-fn view(token: &Token, phase: Phase, secret: Option<Secret>) -> Value {
-    let status = match phase {
-        Phase::Waiting | Phase::Creating => "creating",
-        Phase::Ready => "ready",
-        Phase::Deleting | Phase::Gone => "deleting",
-    };
-    let (jwt, public_key) = secret.map_or(("<hidden>", ""), |s| (s.jwt, s.public_key));
-    let mut fields = Map::new();
-    fields.insert("id".into(), json!(token.id));
-    fields.insert("token".into(), json!(jwt));
-    match token.scope {
-        Scope::Function(id) => fields.insert("function_id".into(), json!(id)),
-        Scope::Namespace(id) => fields.insert("namespace_id".into(), json!(id)),
-    };
-    fields.insert("public_key".into(), json!(public_key));
-    fields.insert("status".into(), json!(status));
-    fields.insert("description".into(), json!(token.description));
-    fields.insert("expires_at".into(), json!(token.expires_at.map(date)));
-    Value::Object(fields)
-}
+impl TokenView {
+    /// The creation answer, with the secret JWT and the PEM of the key that signed it.
+    fn created(token: &Token, jwt: String, public_key: String) -> Self {
+        TokenView {
+            token: jwt,
+            public_key,
+            ..TokenView::hidden(token, Phase::Creating)
+        }
+    }
 
-/// A token as every answer but the creation one shows it: without its JWT.
-fn hidden(token: &Token, phase: Phase) -> Value {
-    view(token, phase, None)
+    /// Every other answer: `<hidden>` and no key.
+    fn hidden(token: &Token, phase: Phase) -> Self {
+        let status = match phase {
+            Phase::Waiting | Phase::Creating => "creating",
+            Phase::Ready => "ready",
+            Phase::Deleting | Phase::Gone => "deleting",
+        };
+        let (function_id, namespace_id) = match token.scope {
+            Scope::Function(id) => (Some(id), None),
+            Scope::Namespace(id) => (None, Some(id)),
+        };
+        TokenView {
+            id: token.id,
+            token: "<hidden>".into(),
+            function_id,
+            namespace_id,
+            public_key: String::new(),
+            status,
+            description: token.description.clone(),
+            expires_at: token.expires_at.map(date),
+        }
+    }
 }
 
 /// Body of CreateToken.
@@ -86,7 +102,7 @@ pub async fn create(
     Ctx(app): Ctx<Shared>,
     PathArgs(region_name): PathArgs<String>,
     Body(body): Body<CreateToken>,
-) -> Answer {
+) -> Answer<TokenView> {
     let region = region(&region_name)?;
     if app.rules.legacy_token_creation == LegacyTokenCreation::Refuse {
         return Err(ApiError::TokenCreationRefused);
@@ -134,11 +150,7 @@ pub async fn create(
         deleted_at: None,
     };
     let jwt = sign(&key, &token).map_err(ApiError::Internal)?;
-    let secret = Secret {
-        jwt: &jwt,
-        public_key: &key.public_pem,
-    };
-    let answer = view(&token, Phase::Creating, Some(secret));
+    let answer = TokenView::created(&token, jwt, key.public_pem.clone());
     commit(&app, move |state| {
         // The target may have been deleted while the token was being signed.
         signer(state, region, scope)?;
@@ -151,26 +163,25 @@ pub async fn create(
 pub async fn get(
     Ctx(app): Ctx<Shared>,
     PathArgs((region_name, id)): PathArgs<(String, String)>,
-) -> Answer {
+) -> Answer<TokenView> {
     let region = region(&region_name)?;
     let id = path_id("token_id", &id)?;
     let state = app.store.read();
     let (token, phase) = find_visible(&app, &state.tokens, id, region)?;
-    Ok(Json(hidden(token, phase)))
+    Ok(Json(TokenView::hidden(token, phase)))
 }
 
 /// GET `.../tokens`
 pub async fn list(
     Ctx(app): Ctx<Shared>,
     PathArgs(region_name): PathArgs<String>,
-    QueryMap(query): QueryMap,
-) -> Answer {
+    query: Query,
+) -> Answer<Listed<TokenView>> {
     let region = region(&region_name)?;
     let mut check = Checker::default();
-    let paging = Paging::read(&query, &mut check, false);
-    let get = |name: &str| query.get(name).map(String::as_str);
-    let function = check.uuid("function_id", get("function_id"));
-    let namespace = check.uuid("namespace_id", get("namespace_id"));
+    let paging = Paging::read(&query, &mut check, &[("created_at", By::CreatedAt)]);
+    let function = check.uuid("function_id", query.get("function_id"));
+    let namespace = check.uuid("namespace_id", query.get("namespace_id"));
     check.finish()?;
     // Each filter is a group of its own (a function token is never a namespace token), so a
     // page reads only its own tokens, whatever the number of others.
@@ -188,25 +199,28 @@ pub async fn list(
     };
     let (shown, total) = match group.filter(in_region) {
         Some(group) => {
-            let found = (state.tokens_of(group, paging.order.descending()))
-                .filter_map(|t| visible(settled, t));
+            let found =
+                (state.tokens_of(group, paging.descending)).filter_map(|t| visible(settled, t));
             let shown = paging.page_of_known(found);
             (shown, state.visible_tokens(group, settled))
         }
         None => (Vec::new(), 0),
     };
-    let shown: Vec<Value> = (shown.into_iter())
-        .map(|(t, phase)| hidden(t, phase))
-        .collect();
-    Ok(Json(json!({ "tokens": shown, "total_count": total })))
+    Ok(Json(Listed {
+        field: "tokens",
+        items: (shown.into_iter())
+            .map(|(t, phase)| TokenView::hidden(t, phase))
+            .collect(),
+        total_count: total,
+    }))
 }
 
 /// DELETE `.../tokens/{token_id}`
 pub async fn delete(
     Ctx(app): Ctx<Shared>,
     PathArgs((region_name, id)): PathArgs<(String, String)>,
-) -> Answer {
+) -> Answer<TokenView> {
     let region = region(&region_name)?;
     let id = path_id("token_id", &id)?;
-    delete_live(&app, id, region, |state| &state.tokens, hidden).await
+    delete_live(&app, id, region, |state| &state.tokens, TokenView::hidden).await
 }

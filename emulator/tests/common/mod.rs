@@ -1,6 +1,8 @@
 //! Starts the real `scw-emulator` binary on a free port and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod in_process;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -99,6 +101,19 @@ impl Emulator {
             headers.push(("Content-Type", "application/json"));
         }
         self.send(method, &url, &headers, body.as_deref())
+    }
+
+    /// Calls the IAM API (`/iam/v1alpha1{path}`) with this secret key.
+    pub fn iam_as(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let url = self.url(&format!("/iam/v1alpha1{path}"));
+        let body = body.map(|b| b.to_string());
+        let headers = [("X-Auth-Token", key), ("Content-Type", "application/json")];
+        self.send(method, &url, &headers, body.as_deref())
+    }
+
+    /// The emulator's organization, as its first namespace shows it.
+    pub fn organization_id(&self) -> Value {
+        self.api("GET", "/namespaces", None).body["namespaces"][0]["organization_id"].clone()
     }
 
     /// Creates a token for the seeded function (or with this body) and returns the answer body.

@@ -76,3 +76,11 @@ def strict():
     running = Emulator("--legacy-token-creation", "refuse", "--require-key-expiry")
     yield running
     running.stop()
+
+
+@pytest.fixture()
+def propagating():
+    """An emulator whose IAM takes 2 s to admit a new key everywhere."""
+    running = Emulator("--iam-propagation", "2s")
+    yield running
+    running.stop()

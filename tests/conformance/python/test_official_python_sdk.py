@@ -3,12 +3,16 @@ is not talking to Scaleway: namespaces and functions with every filter and order
 IAM applications, policies and keys, and the status and body of each error."""
 
 import datetime
+import time
 import uuid
 
 import pytest
+import requests
 from scaleway import ScalewayException, WaitForOptions
 from scaleway.function.v1beta1 import (
+    FunctionHttpOption,
     FunctionPrivacy,
+    FunctionSandbox,
     FunctionStatus,
     ListFunctionsRequestOrderBy,
     ListNamespacesRequestOrderBy,
@@ -17,7 +21,7 @@ from scaleway.function.v1beta1 import (
     Secret,
     TokenStatus,
 )
-from scaleway.iam.v1alpha1 import RuleSpecs
+from scaleway.iam.v1alpha1 import BearerType, ListAPIKeysRequestOrderBy, ListPoliciesRequestOrderBy, RuleSpecs
 
 FAST = WaitForOptions(timeout=30, min_delay=1, max_delay=1)
 
@@ -193,3 +197,115 @@ def test_scaleways_2026_rules_refuse_token_creation_and_keys_without_expiry(stri
     expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
     key = iam.create_api_key(description="", application_id=application.id, expires_at=expires)
     assert key.expires_at is not None
+
+
+def test_a_function_keeps_every_setting_through_update_and_redeploy(emulator):
+    api = emulator.functions()
+    suffix = uuid.uuid4().hex[:6]
+    created = api.create_function(namespace_id=emulator.info["namespace_id"], name=f"py-tuned-{suffix}",
+                                  privacy=FunctionPrivacy.PRIVATE, runtime="python313", handler="handler.main",
+                                  memory_limit=1024, min_scale=1, max_scale=3, timeout="60s",
+                                  http_option=FunctionHttpOption.REDIRECTED, sandbox=FunctionSandbox.UNKNOWN_SANDBOX,
+                                  tags=None)
+    assert (created.runtime, created.handler, created.memory_limit, created.cpu_limit) == ("python313", "handler.main", 1024, 560)
+    assert (created.min_scale, created.max_scale, created.timeout) == (1, 3, "60s")
+    assert (created.http_option, created.sandbox, created.tags) == (FunctionHttpOption.REDIRECTED, FunctionSandbox.V2, [])
+
+    updated = api.update_function(function_id=created.id, max_scale=6, memory_limit=2048,
+                                  secret_environment_variables=[Secret(key="ADDED", value="v")])
+    assert (updated.max_scale, updated.memory_limit, updated.cpu_limit, updated.handler) == (6, 2048, 1120, "handler.main")
+    assert [s.key for s in updated.secret_environment_variables] == ["ADDED"]
+    status, body = error_of(lambda: api.update_function(function_id=created.id, min_scale=9))
+    assert (status, body["details"][0]["argument_name"]) == (400, "min_scale")
+
+    api.deploy_function(function_id=created.id)
+    ready = api.wait_for_function(function_id=created.id, options=FAST)
+    redeployed = api.update_function(function_id=created.id, redeploy=True)
+    assert (redeployed.status, redeployed.ready_at) == (FunctionStatus.PENDING, ready.ready_at)
+
+    namespace = api.update_namespace(namespace_id=emulator.info["namespace_id"], description="updated by py")
+    assert namespace.description == "updated by py"
+
+
+def test_an_upload_url_takes_the_archive_of_its_announced_size(emulator):
+    api = emulator.functions()
+    upload = api.get_function_upload_url(function_id=emulator.info["function_id"], content_length=780)
+    assert upload.headers == {"content-length": ["780"], "content-type": ["application/octet-stream"]}
+    refused = requests.put(upload.url, data=b"x" * 781, timeout=10)
+    assert refused.status_code == 400 and "<Code>EntityTooLarge</Code>" in refused.text
+    assert requests.put(upload.url, data=b"x" * 780, timeout=10).status_code == 200
+
+
+def test_policies_are_updated_their_rules_set_and_listed_with_every_filter_and_order(emulator):
+    iam = emulator.iam()
+    suffix = uuid.uuid4().hex[:6]
+    application = iam.create_application(name=f"py-policies-{suffix}", description="")
+    # RuleSpecs' project_ids defaults to [], which the SDK would send instead of organization_id.
+    rule = RuleSpecs(condition="", permission_set_names=["FunctionsReadOnly"], project_ids=None,
+                     organization_id=emulator.organization_id)
+    beta = iam.create_policy(description="", name=f"py-beta-{suffix}", application_id=application.id, rules=[rule],
+                             tags=["py"])
+    assert (beta.nb_rules, beta.nb_scopes, beta.nb_permission_sets) == (0, 0, 0)
+    assert iam.get_policy(policy_id=beta.id).nb_rules == 1
+    alpha = iam.create_policy(description="", name=f"py-alpha-{suffix}", no_principal=True, rules=[rule])
+    assert alpha.no_principal is True and alpha.application_id is None
+
+    def listed(**filters):
+        return names(iam.list_policies(policy_name=suffix, **filters).policies)
+
+    assert listed(order_by=ListPoliciesRequestOrderBy.POLICY_NAME_ASC) == [f"py-alpha-{suffix}", f"py-beta-{suffix}"]
+    assert listed(order_by=ListPoliciesRequestOrderBy.POLICY_NAME_DESC) == [f"py-beta-{suffix}", f"py-alpha-{suffix}"]
+    assert listed(order_by=ListPoliciesRequestOrderBy.CREATED_AT_DESC) == [f"py-alpha-{suffix}", f"py-beta-{suffix}"]
+    assert listed(application_ids=[application.id]) == [f"py-beta-{suffix}"]
+    assert listed(no_principal=True) == [f"py-alpha-{suffix}"]
+    assert listed(tag="py", editable=True) == [f"py-beta-{suffix}"]
+    assert listed(policy_ids=[alpha.id]) == [f"py-alpha-{suffix}"]
+    assert listed(organization_id=emulator.organization_id, user_ids=[str(uuid.uuid4())]) == []
+
+    updated = iam.update_policy(policy_id=alpha.id, name=f"py-gamma-{suffix}", application_id=application.id)
+    assert (updated.name, updated.application_id) == (f"py-gamma-{suffix}", application.id)
+    project_rule = RuleSpecs(condition="", permission_set_names=["FunctionsPrivateAccess"], project_ids=[emulator.info["project_id"]])
+    rules = iam.set_rules(policy_id=alpha.id, rules=[rule, project_rule]).rules
+    assert [r.permission_sets_scope_type for r in rules] == ["organization", "projects"]
+    assert iam.list_rules(policy_id=alpha.id).total_count == 2
+    iam.delete_application(application_id=application.id)
+
+
+def test_api_keys_are_listed_with_every_filter_and_order(emulator):
+    iam = emulator.iam()
+    application = iam.create_application(name="py-keys", description="")
+    later = datetime.datetime(2035, 7, 6, 11, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    first = iam.create_api_key(description="py first", application_id=application.id, expires_at=later)
+    second = iam.create_api_key(description="py second", application_id=application.id)
+    assert iam.get_api_key(access_key=first.access_key).expires_at == later
+
+    def listed(**filters):
+        return [k.access_key for k in iam.list_api_keys(application_id=application.id, **filters).api_keys]
+
+    assert listed(order_by=ListAPIKeysRequestOrderBy.CREATED_AT_DESC) == [second.access_key, first.access_key]
+    assert listed(order_by=ListAPIKeysRequestOrderBy.EXPIRES_AT_ASC) == [second.access_key, first.access_key]
+    assert listed(order_by=ListAPIKeysRequestOrderBy.ACCESS_KEY_ASC) == sorted([first.access_key, second.access_key])
+    assert listed(description="second") == [second.access_key]
+    assert listed(access_key=first.access_key) == [first.access_key]
+    assert listed(bearer_id=application.id, bearer_type=BearerType.APPLICATION) == [first.access_key, second.access_key]
+    assert listed(bearer_type=BearerType.USER) == []
+    assert listed(expired=False, editable=True) == [first.access_key, second.access_key]
+    assert listed(expired=True) == []
+    iam.delete_application(application_id=application.id)
+    status, body = error_of(lambda: iam.get_api_key(access_key=first.access_key))
+    assert (status, body["resource"], body["resource_id"]) == (404, "access_key", first.access_key)
+
+
+def test_a_new_key_is_refused_now_and_then_until_iam_has_propagated(propagating):
+    iam = propagating.iam()
+    application = iam.create_application(name="py-propagating", description="")
+    rule = RuleSpecs(condition="", permission_set_names=["FunctionsPrivateAccess"], project_ids=[propagating.info["project_id"]])
+    iam.create_policy(description="", name="py-call", application_id=application.id, rules=[rule])
+    key = iam.create_api_key(description="", application_id=application.id)
+    started = time.monotonic()
+    statuses = []
+    while time.monotonic() - started < 2.5:
+        statuses.append(propagating.call(propagating.info["function_url"], key.secret_key).status_code)
+    assert set(statuses) == {200, 403}
+    assert statuses[-1] == 200
+    assert all(propagating.call(propagating.info["function_url"], key.secret_key).status_code == 200 for _ in range(8))
