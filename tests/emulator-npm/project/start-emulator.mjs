@@ -82,6 +82,31 @@ test("flags are camelCase options: a boolean, a value, a repeated flag", async (
   }
 });
 
+test("string values reach flags whose value is optional: requireKeyExpiry \"false\" under the production profile", async () => {
+  const seed = {
+    organization_id: "6d5bd4d6-94c4-4dd2-9b5a-9e6c1c6e0c11",
+    applications: [{ id: "1f0c3a52-6a39-4cf5-8d4d-28a7f3f0a0b1", name: "ci" }],
+  };
+  const createKey = (emulator) =>
+    fetch(`${emulator.apiUrl}/iam/v1alpha1/api-keys`, {
+      method: "POST",
+      headers: { "X-Auth-Token": emulator.secretKey, "Content-Type": "application/json" },
+      body: JSON.stringify({ application_id: seed.applications[0].id }),
+    });
+  const production = await startEmulator({ seed, profile: "production" });
+  try {
+    assert.equal((await createKey(production)).status, 400);
+  } finally {
+    await production.stop();
+  }
+  const relaxed = await startEmulator({ seed, profile: "production", requireKeyExpiry: "false" });
+  try {
+    assert.equal((await createKey(relaxed)).status, 200);
+  } finally {
+    await relaxed.stop();
+  }
+});
+
 const world = {
   secret_key: "11111111-2222-4333-8444-555555555555",
   namespaces: [{ name: "shop", region: "nl-ams", functions: [{ name: "cart", privacy: "public" }] }],

@@ -11,7 +11,9 @@ try {
     seed,
     corsOrigin: ["http://localhost:5173"],
     gatewayPreflight: "allow",
-    requireKeyExpiry: true,
+    profile: "production",
+    requireKeyExpiry: "false",
+    iamPropagation: "2m",
     // A flag the types do not list yet is still an option.
     someLaterFlag: "value",
   });
@@ -32,6 +34,8 @@ try {
 
 // @ts-expect-error gatewayPreflight is "refuse" or "allow"
 void startEmulator({ gatewayPreflight: "sometimes" });
+// @ts-expect-error profile is "local" or "production"
+void startEmulator({ profile: "staging" });
 // @ts-expect-error port is a number
 void startEmulator({ port: "8080" });
 // @ts-expect-error a seed namespace needs a name

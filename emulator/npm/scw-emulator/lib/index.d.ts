@@ -1,8 +1,8 @@
 /**
  * Options of `startEmulator`: the emulator's command-line flags in camelCase (`corsOrigin` for
- * `--cors-origin`), plus `seed` and `readyTimeoutMs`. `true` passes a flag alone, an array repeats
- * it. The flags listed here are typed; any other flag of the binary is taken as well and checked
- * by the binary.
+ * `--cors-origin`), plus `seed` and `readyTimeoutMs`. `true` passes a flag alone and `false` leaves
+ * it out, a string or number is its value, an array repeats it. The flags listed here are typed;
+ * any other flag of the binary is taken as well and checked by the binary.
  */
 export interface EmulatorOptions {
   /** Port to listen on; default 0: a free port, read back from `apiUrl`. */
@@ -25,10 +25,17 @@ export interface EmulatorOptions {
   corsOrigin?: string | readonly string[];
   /** `allow`: the gateway answers CORS preflights of private functions itself. */
   gatewayPreflight?: "refuse" | "allow";
+  /** `production`: Scaleway's 2026 switches at once; a switch given as well wins over it. */
+  profile?: "local" | "production";
   /** `refuse`: CreateToken is refused, as Scaleway does once JWT tokens are retired. */
   legacyTokenCreation?: "allow" | "refuse";
-  /** Refuses CreateAPIKey without `expiresAt`, like organisations that require key expiry. */
-  requireKeyExpiry?: boolean;
+  /**
+   * Refuses CreateAPIKey without `expiresAt`, like organisations that require key expiry. Under
+   * `profile: "production"`, where it is on, the string `"false"` turns it off.
+   */
+  requireKeyExpiry?: boolean | "true" | "false";
+  /** How long a new API key, policy or rule takes to be admitted everywhere: `120s`, `2m`; `0` is off. */
+  iamPropagation?: string;
   /** Longest validity of a new API key: `90d`, `12h`, `30m`, `3600s`. */
   maxKeyValidity?: string;
   /** Size of new namespace RSA keys, 2048 (default) to 4096. */

@@ -16,8 +16,9 @@ const scalar = (value) => typeof value === "string" || (typeof value === "number
 /**
  * The command-line arguments for these options. Any camelCase name becomes its flag, so that every
  * flag of the binary is an option without a list here to keep up: `true` is the flag alone,
- * `false`, `null` and `undefined` leave it out, a string or number is its value and an array
- * repeats the flag. Which flags exist and which values they take is the binary's to say.
+ * `false`, `null` and `undefined` leave it out, a string or number is its value (`--flag=value`,
+ * the form every flag takes, including those whose value is optional) and an array repeats the
+ * flag. Which flags exist and which values they take is the binary's to say.
  */
 export function toArguments(options) {
   const args = [];
@@ -31,8 +32,8 @@ export function toArguments(options) {
     const flag = flagOf(option);
     if (value === undefined || value === null || value === false) continue;
     if (value === true) args.push(flag);
-    else if (scalar(value)) args.push(flag, String(value));
-    else if (Array.isArray(value) && value.every(scalar)) args.push(...value.flatMap((v) => [flag, String(v)]));
+    else if (scalar(value)) args.push(`${flag}=${value}`);
+    else if (Array.isArray(value) && value.every(scalar)) args.push(...value.map((v) => `${flag}=${v}`));
     else {
       throw new EmulatorError(
         `option ${option} (${flag}) must be a string, a number, a boolean or an array of strings or numbers`,
