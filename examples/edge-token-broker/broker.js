@@ -84,29 +84,11 @@ async function sweepTokens(client, env) {
 }
 
 async function sweepKeys(client, env) {
-  const expired = (await expiredApiKeys(env)).filter((k) => k.description === MARKER);
-  // deleteFunctionAccessKey removes the key, then its application's policies, then the application.
-  await Promise.allSettled(expired.map((k) => client.deleteFunctionAccessKey(k.access_key)));
-}
-
-/**
- * The library lists tokens but not API keys: one GET on IAM's ListAPIKeys (`expired=true`), paged,
- * with the same secret key. Only the keys whose description is MARKER are then deleted.
- */
-async function expiredApiKeys(env) {
-  const base = (env.SCW_API_URL || "https://api.scaleway.com").replace(/\/+$/, "");
-  const keys = [];
-  for (let page = 1; page <= 50; page++) {
-    const res = await fetch(`${base}/iam/v1alpha1/api-keys?expired=true&page_size=100&page=${page}`, {
-      headers: { "x-auth-token": env.SCW_SECRET_KEY },
-    });
-    if (!res.ok) throw new Error(`IAM ListAPIKeys answered ${res.status}`);
-    const { api_keys: batch = [], total_count: total = 0 } = await res.json();
-    keys.push(...batch);
-    if (batch.length < 100 || keys.length >= total) break;
-  }
   const now = new Date();
-  return keys.filter((k) => k.expires_at && new Date(k.expires_at) <= now);
+  const expired = (await client.listFunctionAccessKeys({ projectId: env.PROJECT_ID }))
+    .filter((k) => k.description === MARKER && k.expiresAt !== undefined && k.expiresAt <= now);
+  // deleteFunctionAccessKey removes the key, then its application's policies, then the application.
+  await Promise.allSettled(expired.map((k) => client.deleteFunctionAccessKey(k.accessKey)));
 }
 
 function clientOf(env) {
