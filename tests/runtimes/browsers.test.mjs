@@ -1,5 +1,5 @@
 // The installed tarball in Chromium, both entries: a plain <script type="module"> page without bundler (with and
-// without the README's preload hints), a Vite build and a webpack build. The emulator serves each
+// without the preload hints of docs/runtimes.md), a Vite build and a webpack build. The emulator serves each
 // page, so the page, the API and the function share an origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -60,7 +60,7 @@ test("Chromium, plain module page (no bundler, no init call): token created, lis
   assert.deepEqual(errors, []);
 });
 
-test("Chromium, plain module page with the README's preload hints: each wasm is fetched once, the hints are used", async () => {
+test("Chromium, plain module page with the preload hints of docs/runtimes.md: each wasm is fetched once, the hints are used", async () => {
   const { outcome, errors, requested, warnings } = await outcomeOf(here, "/browser/hinted.html");
   assert.deepEqual(outcome, expected);
   assert.deepEqual(errors, []);
