@@ -1,12 +1,12 @@
 # The commands the README names: make demo, make test, make build, make bench.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PATH := $(shell scripts/wasm-bindgen-bin.sh):$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
 
-.PHONY: setup build emulator lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples deny demo bench
+.PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -25,18 +25,23 @@ lint: setup
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features client $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features proxy $(WASM) -- -D warnings
-	cargo clippy --quiet -p scw-functions-auth --all-targets --features std $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --all-targets $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 	cargo test -p scw-functions-auth --lib --no-default-features
 
-# The shipped wasm is no_std; its wasm-bindgen tests run with std under Node.
+# The JS boundary's wasm-bindgen tests, under Node.
 test-wasm: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -p scw-functions-auth $(WASM) --features std --test wasm
+	  cargo test -p scw-functions-auth $(WASM) --test wasm
 
-test-js: build emulator
+# The full entry built with a deliberate panic (cargo feature test-panic), for tests/js/panic.test.mjs.
+panic-probe: setup
+	cargo build --quiet --target wasm32-unknown-unknown -p scw-functions-auth --features test-panic --target-dir target/panic
+	wasm-bindgen --target web --out-dir target/panic/pkg target/panic/wasm32-unknown-unknown/debug/scw_functions_auth.wasm
+
+test-js: build emulator panic-probe
 	tsc -p tests/types/tsconfig.json
 	node --test tests/js/ tests/conformance/ tests/load/
 

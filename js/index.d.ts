@@ -198,11 +198,20 @@ export type PrivateFunctionOptions =
   | { url: string; token: string; tokenProvider?: undefined }
   | { url: string; tokenProvider: () => string | Promise<string>; token?: undefined };
 
-/** Calls a private function with `X-Auth-Token`. */
+/**
+ * Calls a private function with `X-Auth-Token`. The credential never follows a redirect to another
+ * origin: outside browsers redirects are followed by hand, keeping it only on the function's own
+ * origin; in browsers, which would send it on to a target they hide from the page, a redirect is
+ * not followed and the call rejects with a NetworkError. A caller's own `redirect: "manual"` or
+ * `"error"` is obeyed as is.
+ */
 export class PrivateFunction {
   /** @throws {ValidationError} when the URL or the token is missing or malformed. */
   constructor(options: PrivateFunctionOptions);
-  /** Resolves with the runtime's own Response, whatever its status (a 403 is an answer). */
+  /**
+   * Resolves with the runtime's own Response, whatever its status (a 403 is an answer). Rejects
+   * with a NetworkError, a TimeoutError (an `init.signal` that timed out) or an AbortError.
+   */
   fetch(path?: string, init?: RequestInit): Promise<Response>;
   free(): void;
 }

@@ -23,16 +23,24 @@ export type FunctionProxyOptions = PrivateFunctionOptions & {
    * default: any path of the function.
    */
   allowedPaths?: string[];
+  /**
+   * Seconds a browser may reuse a preflight's answer (`Access-Control-Max-Age`), 0 to 86400.
+   * Default 600. Chromium caps it at 7200, Firefox at 86400.
+   */
+  maxAge?: number;
   /** How long the function has to begin its answer before the proxy answers 504. Default 30000. */
   timeoutMs?: number;
 };
 
 /**
  * Puts a private function behind an edge worker or server that browsers can call: it answers
- * preflights, refuses other origins and requests `authorize` refuses (403, without calling the
- * function), drops the caller's `X-Auth-Token`, `Authorization` and `Cookie`, adds the credential,
- * and streams bodies both ways. The credential never appears in an answer; an unreachable function
- * gives 502, a slow one 504.
+ * preflights, refuses other origins, `Origin: null` and requests `authorize` refuses (403, without
+ * calling the function), drops the caller's `X-Auth-Token`, `Authorization`, `Cookie`,
+ * `Proxy-Authorization`, the hop-by-hop headers and those named in `Connection` (both ways), adds
+ * the credential, and streams bodies both ways. When the caller goes away (`request.signal`), the
+ * call to the function is aborted. A redirect of the function goes back to the browser, never
+ * followed with the credential. The credential never appears in an answer; an unreachable
+ * function gives 502, a slow one 504.
  */
 export class FunctionProxy {
   /** @throws {ValidationError} naming the option that is missing or malformed. */

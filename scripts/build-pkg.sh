@@ -6,7 +6,7 @@
 # package.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$(scripts/wasm-bindgen-bin.sh):$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 name=scw_functions_auth
 wasm_features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
@@ -17,17 +17,13 @@ wasm_features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
 # snippets, so it changes whenever they do.
 bind() { # cargo's wasm, folder
   local key
-  key=$({ cat "$1" "$0" scripts/minify-wasm-names.mjs; wasm-bindgen --version; wasm-opt --version; } | sha256sum)
+  key=$({ cat "$1" "$0"; wasm-bindgen --version; wasm-opt --version; } | sha256sum)
   if [ "$(cat "$2/.key" 2>/dev/null)" = "$key" ]; then return; fi
   rm -rf "$2"
   wasm-bindgen --target web --no-typescript --omit-default-module-path \
     --out-dir "$2" --out-name "$name" "$1"
   wasm-opt -Oz --strip-debug --strip-producers "${wasm_features[@]}" \
     "$2/${name}_bg.wasm" -o "$2/${name}_bg.wasm"
-  wasm-opt --minify-imports-and-exports-and-modules "${wasm_features[@]}" \
-    "$2/${name}_bg.wasm" -o "$2/${name}_bg.wasm" > "$2/names.json"
-  node scripts/minify-wasm-names.mjs "$2/${name}.js" "$2/names.json"
-  rm "$2/names.json"
   echo "$key" > "$2/.key"
 }
 
@@ -50,9 +46,11 @@ entry() {
   # The wasm stays a file next to it, named by `new URL("...", import.meta.url)` (kept as is by
   # esbuild), which Vite and webpack find and copy. The public classes and functions keep their
   # names by themselves (js/api.js, js/errors.js), without esbuild's --keep-names (docs/DECISIONS.md).
+  # wasm-bindgen's glue lists the snippet module imported directly by the wasm once per import,
+  # under the same key: harmless, and silenced.
   cp js/index.js "$out/index.src.js"
   esbuild "$out/index.src.js" --bundle --format=esm --minify --platform=neutral \
-    --log-level=warning --outfile="$out/index.js"
+    --log-level=warning --log-override:duplicate-object-key=silent --outfile="$out/index.js"
   rm "$out/index.src.js"
   grep -qF "new URL(\"./${name}_bg.wasm\",import.meta.url)" "$out/index.js" ||
     { echo "$out/index.js: the wasm's new URL(..., import.meta.url) is not a literal" >&2; exit 1; }
@@ -60,6 +58,7 @@ entry() {
   # require() on any Node, without require(esm): the Node entry bundled as CommonJS, where the
   # wasm is found from __filename.
   esbuild "$out/index.node.js" --bundle --format=cjs --platform=node --log-level=warning \
+    --log-override:duplicate-object-key=silent \
     --define:import.meta.url=import_meta_url \
     --banner:js='"use strict"; const import_meta_url = require("node:url").pathToFileURL(__filename).href;' \
     --outfile="$out/index.cjs"

@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_DENY_VERSION=0.20.2
-# wasm-bindgen-cli must match the wasm-bindgen the crate is locked to.
-WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+# wasm-bindgen-cli must match the wasm-bindgen the crate is locked to: each version goes to a
+# folder of its own (scripts/wasm-bindgen-bin.sh), so that checkouts locked to different versions
+# can share a machine.
+WASM_BINDGEN_BIN=$(scripts/wasm-bindgen-bin.sh)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -25,7 +27,14 @@ setup_wasm() {
   fi
   # Without its default TLS feature: wasm-bindgen-test-runner only talks to local processes, and
   # rustls with ring is a good part of the install's compile time.
-  cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli --no-default-features
+  local version=${WASM_BINDGEN_BIN%/bin}
+  version=${version##*-}
+  if ! "$WASM_BINDGEN_BIN/wasm-bindgen" --version 2>/dev/null | grep -qF "$version"; then
+    say "installing wasm-bindgen-cli $version"
+    # Not --locked: its lock file names a yanked webpki-roots.
+    cargo install --force --quiet wasm-bindgen-cli --version "$version" \
+      --no-default-features --root "${WASM_BINDGEN_BIN%/bin}"
+  fi
 }
 
 setup_deny() {

@@ -1,20 +1,13 @@
-//! The API client's core: settings, the host [`Transport`], and one exchange with retries under
-//! a deadline. The Functions API (functions.rs) and IAM keys (iam.rs) are built on [`Client::call`].
+//! The API client's core: settings, the host [`Transport`], and the driver of one exchange, which
+//! sends, waits and stops as the engine (engine.rs) decides. The Functions API (functions.rs) and
+//! IAM keys (iam.rs) are built on [`Client::call`].
 
+use crate::engine::{Exchange, Outcome, Rules, Step};
 use crate::error::{self, Error, Subject};
-use crate::prelude::*;
 use crate::url::Url;
-use crate::validate;
 use crate::wire::{Body, Json};
-use core::future::Future;
-use core::pin::Pin;
-
-/// First backoff step; doubled at each retry.
-const BASE_DELAY_MS: f64 = 200.0;
-/// Longest backoff step.
-const MAX_DELAY_MS: f64 = 5_000.0;
-/// Longest wait a `Retry-After` header can impose.
-const MAX_RETRY_AFTER_MS: f64 = 20_000.0;
+use std::future::Future;
+use std::pin::Pin;
 
 /// A boxed future, so that a big state machine exists once in the wasm.
 type Boxed<'a, R> = Pin<Box<dyn Future<Output = R> + 'a>>;
@@ -100,36 +93,6 @@ pub struct Config {
     pub retries: u32,
 }
 
-/// How long to wait before retrying a failed attempt, or None to give up.
-/// `status` is None for a network failure; only GET and DELETE are ever repeated.
-pub fn retry_delay(
-    method: Method,
-    status: Option<u16>,
-    retry_after: Option<&str>,
-    attempt: u32,
-    retries: u32,
-    now_ms: f64,
-    random: f64,
-) -> Option<f64> {
-    let retryable = matches!(status, None | Some(429 | 502 | 503 | 504));
-    if attempt >= retries || method == Method::Post || !retryable {
-        return None;
-    }
-    let backoff = (BASE_DELAY_MS * f64::from(1u32 << attempt.min(16))).min(MAX_DELAY_MS);
-    let jittered = backoff * (0.5 + random.clamp(0.0, 1.0) / 2.0);
-    let hinted = retry_after.and_then(|v| retry_after_ms(v, now_ms));
-    Some(hinted.map_or(jittered, |h| h.clamp(0.0, MAX_RETRY_AFTER_MS)))
-}
-
-/// `Retry-After` as a wait in milliseconds: delay-seconds or an HTTP date.
-fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
-    let v = value.trim();
-    if !v.is_empty() && v.len() < 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0);
-    }
-    validate::http_date_ms(v).map(|at| at - now_ms)
-}
-
 /// The API for one call: the client's settings and the host of this call.
 pub struct Client<'c, T> {
     pub(crate) config: &'c Config,
@@ -177,73 +140,73 @@ impl<'c, T: Transport> Client<'c, T> {
         request: Request<'a>,
         subject: Option<Subject<'a>>,
     ) -> Boxed<'a, Result<Option<T::Json>, Error>> {
-        Box::pin(self.attempts(request, subject, None))
+        Box::pin(self.drive(request, subject))
     }
 
-    /// The rest of a call whose first attempt was sent at `started_ms` without awaiting, and
-    /// came out as `first` (an error answer or a failure: a success needs no rest).
-    pub fn exchange_after<'a>(
-        &'a self,
-        request: Request<'a>,
-        subject: Option<Subject<'a>>,
-        first: Attempt<T::Body>,
-        started_ms: f64,
-    ) -> Boxed<'a, Result<Option<T::Json>, Error>> {
-        Box::pin(self.attempts(request, subject, Some((first, started_ms))))
-    }
-
-    async fn attempts(
+    /// Drives the exchange engine over the transport: sends, waits and stops when it says.
+    async fn drive(
         &self,
         request: Request<'_>,
         subject: Option<Subject<'_>>,
-        mut first: Option<(Attempt<T::Body>, f64)>,
     ) -> Result<Option<T::Json>, Error> {
         let t = &self.transport;
-        let started = first.as_ref().map_or_else(|| t.now_ms(), |(_, at)| *at);
-        let deadline = started + f64::from(self.config.timeout_ms);
-        let mut attempt = 0;
+        let rules = Rules {
+            timeout_ms: self.config.timeout_ms,
+            retries: self.config.retries,
+            repeatable: request.method != Method::Post,
+        };
+        let mut exchange = Exchange::new(rules, t.now_ms());
+        let mut step = exchange.next_attempt(t.now_ms());
+        let mut last = None;
         loop {
-            let outcome = match first.take() {
-                Some((outcome, _)) => outcome,
-                None => {
-                    let left = deadline - t.now_ms();
-                    if left <= 0.0 {
-                        return Err(timed_out(self.config.timeout_ms));
-                    }
-                    t.send(&request, &self.config.secret_key, left as u32).await
+            step = match step {
+                Step::Send { timeout_ms } => {
+                    let attempt = t.send(&request, &self.config.secret_key, timeout_ms).await;
+                    let next = exchange.on_outcome(outcome(&attempt), t.now_ms(), t.random());
+                    last = Some(attempt);
+                    next
                 }
+                Step::Wait { ms } => {
+                    t.sleep(ms).await?;
+                    exchange.next_attempt(t.now_ms())
+                }
+                Step::TimedOut => return Err(timed_out(self.config.timeout_ms)),
+                Step::Done => return self.answer(last.ok_or_else(error::unexpected)?, subject),
             };
-            let (failure, status, retry_after) = match outcome {
-                Ok(reply) if reply.succeeded() => {
-                    return Ok(t.parse(&reply.body));
-                }
-                Ok(reply) => {
-                    let parsed = t.parse(&reply.body).map(|j| error::Body::from_json(&j));
-                    let failure = error::from_response(
-                        reply.status,
-                        parsed,
-                        &t.excerpt(&reply.body),
-                        subject,
-                    );
-                    (failure, Some(reply.status), reply.retry_after)
-                }
-                Err(e @ Error::Network(_)) => (e, None, None),
-                Err(e) => return Err(e),
-            };
-            match retry_delay(
-                request.method,
-                status,
-                retry_after.as_deref(),
-                attempt,
-                self.config.retries,
-                t.now_ms(),
-                t.random(),
-            ) {
-                Some(ms) if t.now_ms() + ms < deadline => t.sleep(ms as u32).await?,
-                _ => return Err(failure),
-            }
-            attempt += 1;
         }
+    }
+
+    /// The call's answer from its last attempt: the parsed body of a success, else its error.
+    fn answer(
+        &self,
+        attempt: Attempt<T::Body>,
+        subject: Option<Subject<'_>>,
+    ) -> Result<Option<T::Json>, Error> {
+        let t = &self.transport;
+        let reply = attempt?;
+        if reply.succeeded() {
+            return Ok(t.parse(&reply.body));
+        }
+        let parsed = t.parse(&reply.body).map(|j| error::Body::from_json(&j));
+        Err(error::from_response(
+            reply.status,
+            parsed,
+            &t.excerpt(&reply.body),
+            subject,
+        ))
+    }
+}
+
+/// What the engine needs to know of an attempt. Only a network failure may be retried: a
+/// deadline or the caller's signal ends the call.
+fn outcome<B>(attempt: &Attempt<B>) -> Outcome<'_> {
+    match attempt {
+        Ok(reply) => Outcome::Answered {
+            status: reply.status,
+            retry_after: reply.retry_after.as_deref(),
+        },
+        Err(Error::Network(_)) => Outcome::Unreachable,
+        Err(_) => Outcome::Ended,
     }
 }
 
@@ -253,14 +216,7 @@ pub(crate) fn read<J, R>(j: &J, item: impl FnOnce(&J) -> Option<R>) -> Result<R,
 }
 
 fn timed_out(timeout_ms: u32) -> Error {
-    Error::Timeout(
-        [
-            "the request timed out after ",
-            itoa::Buffer::new().format(timeout_ms),
-            " ms",
-        ]
-        .concat(),
-    )
+    Error::Timeout(format!("the request timed out after {timeout_ms} ms"))
 }
 
 #[cfg(test)]
@@ -269,7 +225,7 @@ mod tests {
     use crate::testing::{client, Script, ID};
     use pollster::block_on;
 
-    fn get<'a>(url: &'a str) -> Request<'a> {
+    fn get(url: &str) -> Request<'_> {
         Request {
             method: Method::Get,
             url,
@@ -287,10 +243,15 @@ mod tests {
         );
         assert!(block_on(c.call(get("https://x/y"), None)).is_ok());
         assert_eq!(*c.transport.slept.borrow(), [150, 300]);
+        assert_eq!(
+            *c.transport.timeouts.borrow(),
+            [30_000, 29_850, 29_550],
+            "each attempt gets the time left"
+        );
     }
 
     #[test]
-    fn retries_stop_after_the_configured_number() {
+    fn retries_stop_after_the_configured_number_with_the_last_answer() {
         let c = client(
             Script::default()
                 .answer(503, "")
@@ -320,7 +281,7 @@ mod tests {
     }
 
     #[test]
-    fn client_errors_are_not_retried() {
+    fn client_errors_are_not_retried_and_name_their_subject() {
         let c = client(Script::default().answer(404, r#"{"message":"Token was not found"}"#));
         let subject = Subject {
             resource: "token",
@@ -337,33 +298,10 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_in_seconds_and_as_a_date_within_a_cap() {
+    fn retry_after_is_honoured() {
         let c = client(Script::default().answer_after(429, "3").answer(200, "{}"));
         block_on(c.call(get("https://x/y"), None)).unwrap();
         assert_eq!(*c.transport.slept.borrow(), [3000]);
-        let date = Some("Sun, 06 Nov 1994 08:49:37 GMT");
-        let now = 784_111_772_000.0;
-        assert_eq!(
-            retry_delay(Method::Get, Some(429), date, 0, 2, now, 0.0),
-            Some(5000.0)
-        );
-        assert_eq!(
-            retry_delay(Method::Get, Some(429), Some("86400"), 0, 2, 0.0, 0.0),
-            Some(MAX_RETRY_AFTER_MS)
-        );
-        assert_eq!(
-            retry_delay(Method::Get, Some(500), None, 0, 2, 0.0, 0.0),
-            None
-        );
-    }
-
-    #[test]
-    fn backoff_grows_exponentially_with_jitter_and_a_ceiling() {
-        let d = |attempt, random| retry_delay(Method::Delete, None, None, attempt, 20, 0.0, random);
-        assert_eq!(
-            (d(0, 0.0), d(0, 1.0), d(1, 1.0), d(15, 1.0)),
-            (Some(100.0), Some(200.0), Some(400.0), Some(MAX_DELAY_MS))
-        );
     }
 
     #[test]
@@ -382,34 +320,23 @@ mod tests {
     }
 
     #[test]
-    fn a_call_goes_on_from_a_first_attempt_made_without_awaiting() {
-        let c = client(Script::default().answer(200, "{}"));
-        let busy = Ok(Reply {
-            status: 503,
-            retry_after: None,
-            body: String::new(),
-        });
-        let answer = block_on(c.exchange_after(get("https://x/y"), None, busy, 0.0));
-        assert!(answer.unwrap().is_some());
-        assert_eq!(
-            c.transport.sent.borrow().len(),
-            1,
-            "the first attempt is not sent again"
-        );
-        assert_eq!(c.transport.slept.borrow().len(), 1);
+    fn an_attempt_that_timed_out_ends_the_call() {
+        let c = client(Script::default().time_out().answer(200, "{}"));
+        assert!(matches!(
+            block_on(c.call(get("https://x/y"), None)),
+            Err(Error::Timeout(_))
+        ));
+        assert_eq!(c.transport.sent.borrow().len(), 1);
+    }
 
-        let c = client(Script::default());
-        let refused = Ok(Reply {
-            status: 404,
-            retry_after: None,
-            body: r#"{"message":"gone"}"#.to_string(),
-        });
-        let Err(Error::Api(e)) = block_on(c.exchange_after(get("https://x/y"), None, refused, 0.0))
-        else {
-            panic!()
-        };
-        assert_eq!(e.status, 404);
-        assert!(c.transport.sent.borrow().is_empty());
+    #[test]
+    fn a_pause_that_overran_the_deadline_is_a_timeout_naming_it() {
+        let c = client(Script::default().answer(503, "").slow_sleeps(40_000));
+        assert_eq!(
+            block_on(c.call(get("https://x/y"), None)).unwrap_err(),
+            Error::Timeout("the request timed out after 30000 ms".into())
+        );
+        assert_eq!(c.transport.sent.borrow().len(), 1);
     }
 
     #[test]

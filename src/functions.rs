@@ -5,7 +5,6 @@
 
 use crate::client::{Client, Method, Request, Transport};
 use crate::error::{Error, Subject};
-use crate::prelude::*;
 use crate::url::Url;
 use crate::validate::{self, Scope};
 use crate::wire::{self, Body, CreateToken};
@@ -120,23 +119,21 @@ impl<T: Transport> Client<'_, T> {
             .as_deref()
             .map(validate::order_by)
             .transpose()?;
-        let (mut page_text, mut size_text) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let page = page.or(filter.page).map(|n| n.to_string());
+        let page_size = page_size.or(filter.page_size).map(|n| n.to_string());
         Ok(self
             .functions_url(region, "tokens")
             .query("function_id", id(&filter.function_id, "functionId")?)
             .query("namespace_id", id(&filter.namespace_id, "namespaceId")?)
             .query("order_by", order_by)
-            .query("page", page.or(filter.page).map(|n| page_text.format(n)))
-            .query(
-                "page_size",
-                page_size.or(filter.page_size).map(|n| size_text.format(n)),
-            ))
+            .query("page", page.as_deref())
+            .query("page_size", page_size.as_deref()))
     }
 
-    /// The URL of ListTokens, one page (answered by `{ tokens, total_count }`): a single GET,
-    /// whose first attempt the JS surface sends before anything is awaited.
-    pub fn list_tokens_url(&self, filter: &TokenFilter) -> Result<String, Error> {
-        Ok(self.token_list_url(filter, None, None)?.build())
+    /// ListTokens, one page: `{ tokens, total_count }` as the API sent it.
+    pub async fn list_tokens(&self, filter: &TokenFilter) -> Result<T::Json, Error> {
+        let url = self.token_list_url(filter, None, None)?.build();
+        self.call(get(&url), None).await
     }
 
     /// ListTokens, every page.
@@ -170,7 +167,7 @@ impl<T: Transport> Client<'_, T> {
             Ok(self
                 .functions_url(self.region(), collection)
                 .query("namespace_id", namespace_id)
-                .query("page", Some(itoa::Buffer::new().format(page)))
+                .query("page", Some(&page.to_string()))
                 .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
         })
         .await
@@ -213,18 +210,9 @@ impl<T: Transport> Client<'_, T> {
             }
             if left <= 0.0 {
                 let status = wire::Json::str(&token, "status").unwrap_or_default();
-                return Err(Error::Timeout(
-                    [
-                        "token ",
-                        id,
-                        " is still ",
-                        &status,
-                        " after ",
-                        itoa::Buffer::new().format(timeout_ms),
-                        " ms",
-                    ]
-                    .concat(),
-                ));
+                return Err(Error::Timeout(format!(
+                    "token {id} is still {status} after {timeout_ms} ms"
+                )));
             }
             t.sleep(pause.min(left) as u32).await?;
             pause = (pause * 1.5).min(MAX_POLL_MS);
@@ -291,7 +279,7 @@ mod tests {
             page_size: Some(10),
             ..Default::default()
         };
-        block_on(c.call(get(&c.list_tokens_url(&filter).unwrap()), None)).unwrap();
+        block_on(c.list_tokens(&filter)).unwrap();
         assert_eq!(
             sent(&c),
             [format!("GET /functions/v1beta1/regions/fr-par/tokens?namespace_id={ID}&order_by=created_at_desc&page=2&page_size=10")]
@@ -300,7 +288,7 @@ mod tests {
             order_by: Some("name".into()),
             ..Default::default()
         };
-        assert!(c.list_tokens_url(&bad_order).is_err());
+        assert!(block_on(c.list_tokens(&bad_order)).is_err());
         assert!(block_on(c.list_all_tokens(&bad_order)).is_err());
         assert_eq!(c.transport.sent.borrow().len(), 1);
     }

@@ -4,7 +4,6 @@
 use crate::client::{read, Client, Method, Request, Transport};
 use crate::error::{Error, Subject};
 use crate::functions::{get, ALL_PAGE_SIZE_TEXT};
-use crate::prelude::*;
 use crate::validate;
 use crate::wire::{Body, CreateApiKey, CreateApplication, CreatePolicy, Json, Rule};
 
@@ -111,10 +110,7 @@ impl<T: Transport> Client<'_, T> {
             (Some(o), _) => String::from(validate::plain_uuid(o, "organizationId")?),
             (None, Some(p)) => self.organization_of(p).await?,
             (None, None) => {
-                return Err(Error::Validation {
-                    field: "projectId",
-                    reason: "or organizationId is required",
-                })
+                return Err(Error::invalid("projectId", "or organizationId is required"))
             }
         };
         let name = [APPLICATION_PREFIX, project.unwrap_or_default()].concat();
@@ -124,7 +120,7 @@ impl<T: Transport> Client<'_, T> {
                     .iam_url("applications")
                     .query("organization_id", Some(&organization))
                     .query("name", Some(&name))
-                    .query("page", Some(itoa::Buffer::new().format(page)))
+                    .query("page", Some(&page.to_string()))
                     .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
             })
             .await?;
@@ -148,7 +144,7 @@ impl<T: Transport> Client<'_, T> {
             Ok(self
                 .iam_url("api-keys")
                 .query("application_id", Some(application_id))
-                .query("page", Some(itoa::Buffer::new().format(page)))
+                .query("page", Some(&page.to_string()))
                 .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
         })
         .await
@@ -207,7 +203,7 @@ impl<T: Transport> Client<'_, T> {
                     .iam_url("policies")
                     .query("application_ids", Some(application_id))
                     .query("organization_id", Some(&organization))
-                    .query("page", Some(itoa::Buffer::new().format(page)))
+                    .query("page", Some(&page.to_string()))
                     .query("page_size", Some(ALL_PAGE_SIZE_TEXT)))
             })
             .await?;
@@ -236,10 +232,10 @@ impl<T: Transport> Client<'_, T> {
         (j.list("namespaces").first())
             .and_then(|n| n.str("organization_id"))
             .filter(|o| validate::is_uuid(o))
-            .ok_or(Error::Validation {
-                field: "organizationId",
-                reason: "is required when the project has no namespace in the client's region",
-            })
+            .ok_or(Error::invalid(
+                "organizationId",
+                "is required when the project has no namespace in the client's region",
+            ))
     }
 
     /// Deletes what a failed [`Client::create_function_access_key`] made, newest first, and
@@ -369,17 +365,11 @@ mod tests {
         let err = block_on(c.create_function_access_key(ID, None, None, None)).unwrap_err();
         assert!(matches!(
             err,
-            Error::Validation {
-                field: "organizationId",
-                ..
-            }
+            Error::Validation { field, .. } if field == "organizationId"
         ));
         assert!(matches!(
             block_on(c.create_function_access_key("fr-par/x", None, None, None)),
-            Err(Error::Validation {
-                field: "projectId",
-                ..
-            })
+            Err(Error::Validation { field, .. }) if field == "projectId"
         ));
     }
 
@@ -419,10 +409,7 @@ mod tests {
         );
         assert!(matches!(
             block_on(c.delete_function_access_key("SCWshort")),
-            Err(Error::Validation {
-                field: "accessKey",
-                ..
-            })
+            Err(Error::Validation { field, .. }) if field == "accessKey"
         ));
     }
 
@@ -478,10 +465,7 @@ mod tests {
         );
         assert!(matches!(
             block_on(c.list_function_access_keys(None, None)),
-            Err(Error::Validation {
-                field: "projectId",
-                ..
-            })
+            Err(Error::Validation { field, .. }) if field == "projectId"
         ));
     }
 

@@ -2,10 +2,9 @@
 //! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
 
 use crate::error::Error;
-use crate::prelude::*;
 use crate::token;
 use crate::validate;
-use core::cell::RefCell;
+use std::cell::RefCell;
 
 /// The host's fetch and token provider; http.rs implements it over fetch, tests over a script.
 #[allow(async_fn_in_trait)] // wasm is single-threaded: these futures never need to be Send
@@ -39,10 +38,10 @@ pub trait Gateway {
 pub fn join_url(base: &str, path: &str) -> Result<String, Error> {
     if path.len() > validate::MAX_LEN || path.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\')
     {
-        return Err(Error::Validation {
-            field: "path",
-            reason: "must not contain spaces, control characters or backslashes",
-        });
+        return Err(Error::invalid(
+            "path",
+            "must not contain spaces, control characters or backslashes",
+        ));
     }
     let sep = if path.is_empty() || path.starts_with(['/', '?']) {
         ""
@@ -50,6 +49,86 @@ pub fn join_url(base: &str, path: &str) -> Result<String, Error> {
         "/"
     };
     Ok([base, sep, path].concat())
+}
+
+/// Redirects a call follows at most, like browsers.
+const MAX_REDIRECTS: u8 = 20;
+
+/// What to do with a function's answer, once it may be a redirect.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// The answer is the caller's: not a redirect, or one whose body could not be sent again.
+    Answer,
+    /// Send the call on to `url`, as a bodiless GET when `as_get`, and without the credential
+    /// when `drop_credential` (a hop to another origin).
+    Follow {
+        url: String,
+        as_get: bool,
+        drop_credential: bool,
+    },
+}
+
+/// Where a redirect points: its absolute URL and that URL's origin, as the host resolved them.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub url: &'a str,
+    pub origin: &'a str,
+}
+
+/// The redirects of one call, followed by hand so that the credential never reaches another
+/// origin: fetch's own following (the Fetch standard) keeps custom headers such as `X-Auth-Token`
+/// on every hop.
+#[derive(Debug)]
+pub struct Redirects {
+    origin: String,
+    method: String,
+    replayable: bool,
+    left: u8,
+    /// A redirect changed the call into a bodiless GET.
+    bodiless: bool,
+    /// A hop left the function's origin: the credential is gone for good.
+    foreign: bool,
+}
+
+impl Redirects {
+    /// The redirects of a call to `origin` with `method`, whose body can be sent again or not.
+    pub fn new(origin: &str, method: &str, replayable: bool) -> Self {
+        Redirects {
+            origin: origin.into(),
+            method: method.to_ascii_uppercase(),
+            replayable,
+            left: MAX_REDIRECTS,
+            bodiless: false,
+            foreign: false,
+        }
+    }
+
+    /// What to do with an answer of `status` whose `Location` resolved to `target` (None when it
+    /// had none or it is not a URL). Methods change like fetch's: 303 makes anything but HEAD a
+    /// GET, 301 and 302 make a POST one.
+    pub fn next(&mut self, status: u16, target: Option<Target<'_>>) -> Result<Next, Error> {
+        let Some(target) = target.filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308)) else {
+            return Ok(Next::Answer);
+        };
+        let as_get = (status == 303 && self.method != "HEAD")
+            || (matches!(status, 301 | 302) && self.method == "POST");
+        if as_get {
+            self.method = "GET".into();
+            self.bodiless = true;
+        } else if !self.bodiless && !self.replayable {
+            return Ok(Next::Answer);
+        }
+        if self.left == 0 {
+            return Err(Error::Network("too many redirects".into()));
+        }
+        self.left -= 1;
+        self.foreign |= target.origin != self.origin;
+        Ok(Next::Follow {
+            url: target.url.into(),
+            as_get,
+            drop_credential: self.foreign,
+        })
+    }
 }
 
 /// A private function reached with a token.
@@ -265,6 +344,113 @@ mod tests {
         let f = Invoker::new("https://f.example", None, &script).unwrap();
         assert_eq!(block_on(f.fetch("/", &false)).ok(), Some(403));
         assert_eq!(script.sent.borrow().len(), 1);
+    }
+
+    const FN: &str = "https://f.example";
+
+    fn to(url: &'static str) -> Option<Target<'static>> {
+        let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        Some(Target {
+            url,
+            origin: Box::leak(origin.into_boxed_str()),
+        })
+    }
+
+    fn follow(url: &str, as_get: bool, drop_credential: bool) -> Result<Next, Error> {
+        Ok(Next::Follow {
+            url: url.into(),
+            as_get,
+            drop_credential,
+        })
+    }
+
+    #[test]
+    fn a_redirect_on_the_functions_origin_keeps_the_credential_and_another_origin_never_gets_it() {
+        let mut r = Redirects::new(FN, "GET", true);
+        assert_eq!(
+            r.next(307, to("https://f.example/b")),
+            follow("https://f.example/b", false, false)
+        );
+        assert_eq!(
+            r.next(302, to("https://evil.example/")),
+            follow("https://evil.example/", false, true)
+        );
+        assert_eq!(
+            r.next(301, to("https://f.example/back")),
+            follow("https://f.example/back", false, true),
+            "once given away, never sent again"
+        );
+    }
+
+    #[test]
+    fn every_redirect_status_is_followed_and_other_answers_are_the_callers() {
+        for status in [301, 302, 303, 307, 308] {
+            let mut r = Redirects::new(FN, "GET", true);
+            assert!(matches!(
+                r.next(status, to("https://o.example/")),
+                Ok(Next::Follow {
+                    drop_credential: true,
+                    ..
+                })
+            ));
+        }
+        for status in [200, 300, 304, 403, 500] {
+            let mut r = Redirects::new(FN, "GET", true);
+            assert_eq!(
+                r.next(status, to("https://o.example/")),
+                Ok(Next::Answer),
+                "{status}"
+            );
+        }
+        assert_eq!(
+            Redirects::new(FN, "GET", true).next(302, None),
+            Ok(Next::Answer)
+        );
+    }
+
+    #[test]
+    fn a_redirect_changes_the_method_like_fetch_and_a_body_that_cannot_be_sent_again_stops_it() {
+        let mut post = Redirects::new(FN, "post", false);
+        assert_eq!(
+            post.next(302, to("https://f.example/x")),
+            follow("https://f.example/x", true, false)
+        );
+        assert_eq!(
+            post.next(307, to("https://f.example/y")),
+            follow("https://f.example/y", false, false),
+            "no body left"
+        );
+        let mut streamed = Redirects::new(FN, "PUT", false);
+        assert_eq!(
+            streamed.next(307, to("https://f.example/x")),
+            Ok(Next::Answer)
+        );
+        assert_eq!(
+            streamed.next(303, to("https://f.example/x")),
+            follow("https://f.example/x", true, false)
+        );
+        let mut head = Redirects::new(FN, "HEAD", true);
+        assert_eq!(
+            head.next(303, to("https://f.example/x")),
+            follow("https://f.example/x", false, false)
+        );
+        let mut replayed = Redirects::new(FN, "PUT", true);
+        assert_eq!(
+            replayed.next(308, to("https://f.example/x")),
+            follow("https://f.example/x", false, false)
+        );
+    }
+
+    #[test]
+    fn a_redirect_loop_ends_with_a_network_error() {
+        let mut r = Redirects::new(FN, "GET", true);
+        for _ in 0..MAX_REDIRECTS {
+            assert!(r.next(302, to("https://f.example/loop")).is_ok());
+        }
+        assert_eq!(
+            r.next(302, to("https://f.example/loop")),
+            Err(Error::Network("too many redirects".into()))
+        );
     }
 
     #[test]

@@ -3,8 +3,6 @@
 
 use crate::error::Error;
 use crate::host::to_json;
-#[cfg(feature = "client")]
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/shape.js")]

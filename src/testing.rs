@@ -17,8 +17,12 @@ pub struct Script {
     replies: RefCell<VecDeque<Result<Reply<String>, Error>>>,
     pub sent: RefCell<Vec<Sent>>,
     pub slept: RefCell<Vec<u32>>,
+    /// The time each attempt was given, in order.
+    pub timeouts: RefCell<Vec<u32>>,
     now: Cell<f64>,
     abort_sleeps: bool,
+    /// How far the clock moves during a pause, when not the pause itself.
+    sleep_overrun: Option<u32>,
 }
 
 impl Script {
@@ -47,6 +51,18 @@ impl Script {
             .push_back(Err(Error::Network("connection reset".into())));
         self
     }
+    /// The next request runs out of time before any answer.
+    pub fn time_out(self) -> Self {
+        self.replies
+            .borrow_mut()
+            .push_back(Err(Error::Timeout("the request timed out".into())));
+        self
+    }
+    /// Every pause lasts `ms`, whatever it was asked to last (a host that fell behind).
+    pub fn slow_sleeps(mut self, ms: u32) -> Self {
+        self.sleep_overrun = Some(ms);
+        self
+    }
     /// Every pause is aborted, as by the caller's signal.
     pub fn aborting_sleeps(mut self) -> Self {
         self.abort_sleeps = true;
@@ -61,9 +77,10 @@ impl Transport for Script {
         &self,
         request: &Request<'_>,
         secret_key: &str,
-        _: u32,
+        timeout_ms: u32,
     ) -> Result<Reply<String>, Error> {
         assert_eq!(secret_key, KEY);
+        self.timeouts.borrow_mut().push(timeout_ms);
         let body = request.body.map(|b| serde_json::to_value(b).unwrap());
         self.sent
             .borrow_mut()
@@ -86,7 +103,8 @@ impl Transport for Script {
             return Err(Error::Aborted);
         }
         self.slept.borrow_mut().push(ms);
-        self.now.set(self.now.get() + f64::from(ms));
+        let lasted = self.sleep_overrun.unwrap_or(ms);
+        self.now.set(self.now.get() + f64::from(lasted));
         Ok(())
     }
     fn now_ms(&self) -> f64 {

@@ -8,10 +8,10 @@ pub fn claims_segment(token: &str) -> Result<&str, Error> {
     let mut parts = token.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(_), Some(claims), Some(_), None) if is_base64url(claims) => Ok(claims),
-        _ => Err(Error::Validation {
-            field: "token",
-            reason: "is not a JWT (header.payload.signature)",
-        }),
+        _ => Err(Error::invalid(
+            "token",
+            "is not a JWT (header.payload.signature)",
+        )),
     }
 }
 

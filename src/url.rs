@@ -2,7 +2,6 @@
 //! so that no id can climb to another path or add a query parameter.
 
 use crate::error::{self, Error};
-use crate::prelude::*;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986's unreserved characters is escaped, in segments and query values alike.

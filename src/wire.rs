@@ -3,7 +3,6 @@
 //! Answers are parsed by the host (`JSON.parse`) and read here only for what a decision needs
 //! (an id, a status, a count); their JS shapes are made in one place, js/shape.js.
 
-use crate::prelude::*;
 use serde::Serialize;
 
 /// Read access to a parsed JSON value: the host's objects in wasm, `serde_json` in tests.

@@ -6,11 +6,16 @@ import worker from "./proxy.js";
 
 createServer(async (incoming, outgoing) => {
   const method = incoming.method ?? "GET";
+  // The request's signal aborts when the caller goes away before its answer is sent, as in
+  // Workers, Deno and Bun: the proxy then aborts its call to the function.
+  const gone = new AbortController();
+  outgoing.on("close", () => outgoing.writableFinished || gone.abort());
   const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
     method,
     headers: Object.entries(incoming.headers).flatMap(([name, value]) => [value].flat().map((v) => [name, v])),
     body: method === "GET" || method === "HEAD" ? undefined : Readable.toWeb(incoming),
     duplex: "half",
+    signal: gone.signal,
   });
   const response = await worker.fetch(request);
   outgoing.writeHead(response.status, [...response.headers].flat());

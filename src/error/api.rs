@@ -2,7 +2,6 @@
 //! class, a readable message and the body's fields.
 
 use super::Error;
-use crate::prelude::*;
 use crate::wire::{self, Json};
 use serde::{Serialize, Serializer};
 
@@ -210,8 +209,8 @@ pub fn from_response(
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let fallback = || match &body.message {
         Some(m) if !m.is_empty() => m.clone(),
-        _ if parsed => ["HTTP ", itoa::Buffer::new().format(status)].concat(),
-        _ => ["HTTP ", itoa::Buffer::new().format(status), ": ", excerpt].concat(),
+        _ if parsed => format!("HTTP {status}"),
+        _ => format!("HTTP {status}: {excerpt}"),
     };
     let message = match kind {
         Kind::InvalidArguments if !body.details.is_empty() => {

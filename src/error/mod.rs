@@ -7,15 +7,15 @@ mod api;
 #[cfg(feature = "client")]
 pub use api::{from_response, unexpected, ApiError, Body, Detail, Kind, Subject};
 
-use crate::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Every failure of the library.
 #[derive(Debug, PartialEq)]
 pub enum Error {
     /// The input was refused before any request (`ValidationError`).
     Validation {
-        field: &'static str,
+        field: Cow<'static, str>,
         reason: &'static str,
     },
     /// The API answered with an error status (or an unreadable success).
@@ -23,6 +23,12 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request never got an answer (`NetworkError`); the text is the host's message.
     Network(String),
+    /// The API answered with a redirect, which is never followed (`NetworkError`): `status` and
+    /// the target's `origin`, when the host shows them.
+    Redirect {
+        status: Option<u16>,
+        origin: Option<String>,
+    },
     /// A deadline passed (`TimeoutError`).
     Timeout(String),
     /// The caller's signal aborted the call (`AbortError`).
@@ -40,22 +46,31 @@ pub struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    pub field: Option<&'a str>,
     #[cfg(feature = "client")]
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub body: Option<&'a Body>,
 }
 
 impl Error {
+    /// A `ValidationError` for the option or argument `field`.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: &'static str) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason,
+        }
+    }
+
     /// The report of this error for the JS boundary.
     pub fn report(&self) -> Report<'_> {
         let (class, type_name, field) = match self {
             Error::Validation { field, .. } => {
-                ("ValidationError", "validation_error", Some(*field))
+                ("ValidationError", "validation_error", Some(field.as_ref()))
             }
             #[cfg(feature = "client")]
             Error::Api(e) => (e.kind.class(), e.type_name.as_str(), None),
             Error::Network(_) => ("NetworkError", "network_error", None),
+            Error::Redirect { .. } => ("NetworkError", "redirect_refused", None),
             Error::Timeout(_) => ("TimeoutError", "timeout", None),
             Error::Aborted => ("AbortError", "aborted", None),
         };
@@ -64,14 +79,17 @@ impl Error {
             Error::Api(e) => Some(e),
             _ => None,
         };
+        let status = match self {
+            #[cfg(feature = "client")]
+            Error::Api(e) => Some(e.status),
+            Error::Redirect { status, .. } => *status,
+            _ => None,
+        };
         Report {
             class,
             message: self.message(),
             type_name,
-            #[cfg(feature = "client")]
-            status: api.map(|e| e.status),
-            #[cfg(not(feature = "client"))]
-            status: None,
+            status,
             field,
             #[cfg(feature = "client")]
             body: api.map(|e| &e.body),
@@ -81,10 +99,21 @@ impl Error {
     /// The readable message (never contains a secret: only ids, field names and API text).
     pub fn message(&self) -> String {
         match self {
-            Error::Validation { field, reason } => [field, " ", reason].concat(),
+            Error::Validation { field, reason } => format!("{field} {reason}"),
             #[cfg(feature = "client")]
             Error::Api(e) => e.message.clone(),
-            Error::Network(m) => ["network error: ", m].concat(),
+            Error::Network(m) => format!("network error: {m}"),
+            Error::Redirect { status, origin } => {
+                let answer =
+                    status.map_or("with a redirect".into(), |s| format!("{s}, a redirect"));
+                let to = origin
+                    .as_deref()
+                    .map_or(String::new(), |o| format!(" to {o}"));
+                format!(
+                    "the API answered {answer}{to}, which is not followed: Scaleway's API never \
+                     redirects, and the secret key must not reach another origin (check apiUrl)"
+                )
+            }
             Error::Timeout(m) => m.clone(),
             Error::Aborted => "the operation was aborted".into(),
         }
@@ -97,10 +126,7 @@ mod tests {
 
     #[test]
     fn a_validation_report_names_its_field() {
-        let v = Error::Validation {
-            field: "secretKey",
-            reason: "is required",
-        };
+        let v = Error::invalid("secretKey", "is required");
         assert_eq!(
             serde_json::to_value(v.report()).unwrap(),
             serde_json::json!({ "class": "ValidationError", "message": "secretKey is required",

@@ -2,58 +2,48 @@
 //! proxy's requests and answers, timers, randomness, JSON parsing, and the typed failures the host reports.
 
 use crate::error::Error;
-use crate::invoke::Gateway;
-use crate::prelude::*;
 use crate::wire::Json;
-use core::cell::RefCell;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+#[cfg(feature = "client")]
+use js_sys::Promise;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+#[cfg(feature = "client")]
 use wasm_bindgen_futures::JsFuture;
 
 #[cfg(feature = "client")]
 mod api;
+mod call;
 #[cfg(feature = "proxy")]
 mod proxy;
 #[cfg(feature = "client")]
-pub use api::{settled, JsTransport};
+pub use api::JsTransport;
+pub use call::{Call, JsGateway};
 #[cfg(feature = "proxy")]
 pub use proxy::JsProxy;
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
     /// Why a host call failed (js/host.js `HostFailure`): `kind` and the host's message.
+    #[cfg(feature = "client")]
     pub type HostFailure;
+    #[cfg(feature = "client")]
     #[wasm_bindgen(method, getter)]
     fn kind(this: &HostFailure) -> String;
+    #[cfg(feature = "client")]
     #[wasm_bindgen(method, getter)]
     fn message(this: &HostFailure) -> String;
 
     /// The JSON object of a JWT's claims segment, undefined when it is not one.
     #[wasm_bindgen(js_name = jwtClaims)]
     pub fn jwt_claims(segment: &str) -> JsValue;
-
-    /// The strings of an array on lines of their own; undefined when it is not an array of
-    /// strings without line breaks.
-    #[cfg(feature = "proxy")]
-    pub fn lines(list: &JsValue) -> JsValue;
-
-    /// A private function call, following redirects outside browsers; rejects with `fail`'s
-    /// answer to a HostFailure (the HostFailure itself when `fail` is undefined).
-    #[wasm_bindgen(js_name = call)]
-    fn call_function(url: &str, token: &str, init: &JsValue, fail: &JsValue) -> Promise;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The host's AbortSignal class.
-    pub type AbortSignal;
 }
 
 /// The error a host failure stands for.
+#[cfg(feature = "client")]
 impl From<HostFailure> for Error {
     fn from(failure: HostFailure) -> Self {
-        let invalid = |field, reason| Error::Validation { field, reason };
+        let invalid = Error::invalid;
         match failure.kind().as_str() {
             "timeout" => Error::Timeout(failure.message()),
             "aborted" => Error::Aborted,
@@ -65,6 +55,7 @@ impl From<HostFailure> for Error {
 }
 
 /// The [`Error`] of a host promise's rejection: its [`HostFailure`]'s, else a network error.
+#[cfg(feature = "client")]
 pub(crate) fn rejection(reason: JsValue) -> Error {
     match reason.dyn_into::<HostFailure>() {
         Ok(failure) => failure.into(),
@@ -82,27 +73,9 @@ fn network_failure(error: &JsValue, fallback: &str) -> Error {
 }
 
 /// Awaits a host promise; a rejection becomes the [`Error`] of its [`HostFailure`].
+#[cfg(feature = "client")]
 pub(crate) async fn settle(promise: Promise) -> Result<JsValue, Error> {
     JsFuture::from(promise).await.map_err(rejection)
-}
-
-/// Calls a private function and hands out the host's own promise, which rejects with the
-/// package's errors: nothing in Rust awaits it, so the Response comes as early as it can.
-pub struct DirectCall {
-    fail: Closure<dyn FnMut(JsValue) -> JsValue>,
-}
-
-impl DirectCall {
-    pub fn new() -> Self {
-        DirectCall {
-            fail: Closure::new(|reason| crate::shape::error(rejection(reason))),
-        }
-    }
-
-    /// Sends `init` to `url` with `X-Auth-Token: token`.
-    pub fn send(&self, url: &str, token: &str, init: &JsValue) -> Promise {
-        call_function(url, token, init, self.fail.as_ref())
-    }
 }
 
 /// A property of a JS value, undefined when it is not an object or the property cannot be read.
@@ -145,91 +118,4 @@ impl Json for JsValue {
             })
             .collect()
     }
-}
-
-/// A private function over the host's fetch, with the caller's token provider (if any).
-pub struct JsGateway {
-    provider: Option<Function>,
-    /// The provider's answer while it is awaited, shared by concurrent calls so it is asked once.
-    pending: RefCell<Option<Promise>>,
-}
-
-impl JsGateway {
-    /// A gateway asking `provider` (if any) for tokens.
-    pub fn new(provider: Option<Function>) -> Self {
-        JsGateway {
-            provider,
-            pending: RefCell::new(None),
-        }
-    }
-}
-
-impl Gateway for JsGateway {
-    type Init = JsValue;
-    type Response = JsValue;
-
-    async fn fetch(&self, url: &str, token: &str, init: &JsValue) -> Result<JsValue, Error> {
-        settle(call_function(url, token, init, &JsValue::UNDEFINED)).await
-    }
-
-    fn status(&self, response: &JsValue) -> u16 {
-        get(response, "status").as_f64().unwrap_or_default() as u16
-    }
-
-    fn discard(&self, response: JsValue) {
-        let body = get(&response, "body");
-        if let Ok(cancel) = get(&body, "cancel").dyn_into::<Function>() {
-            // A cancelled body's promise only reports the cancel itself; nothing to wait for.
-            let _ = cancel.call0(&body);
-        }
-    }
-
-    fn replayable(&self, init: &JsValue) -> bool {
-        let body = get(init, "body");
-        !get(&body, "getReader").is_function() && !get(&body, "next").is_function()
-    }
-
-    async fn provide_token(&self) -> Result<String, Error> {
-        let refused = || Error::Validation {
-            field: "tokenProvider",
-            reason: "must resolve to a token string",
-        };
-        let provider = self.provider.as_ref().ok_or_else(refused)?;
-        let shared = self.pending.borrow().clone();
-        let promise = match shared {
-            Some(p) => p,
-            None => {
-                let value = provider
-                    .call0(&JsValue::UNDEFINED)
-                    .map_err(|e| provider_failure(&e))?;
-                let p = Promise::resolve(&value);
-                *self.pending.borrow_mut() = Some(p.clone());
-                p
-            }
-        };
-        let answer = JsFuture::from(promise.clone()).await;
-        if self
-            .pending
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| **p == *promise)
-        {
-            *self.pending.borrow_mut() = None;
-        }
-        let token = answer.map_err(|e| provider_failure(&e))?;
-        token.as_string().ok_or_else(refused)
-    }
-
-    fn expiry(&self, claims_segment: &str) -> Option<f64> {
-        jwt_claims(claims_segment).num("exp")
-    }
-
-    fn now_ms(&self) -> f64 {
-        js_sys::Date::now()
-    }
-}
-
-/// What a token provider's own failure becomes: a NetworkError with its message.
-fn provider_failure(error: &JsValue) -> Error {
-    network_failure(error, "the token provider failed")
 }

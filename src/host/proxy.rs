@@ -1,23 +1,19 @@
-//! FunctionProxy's driver: reads a request's head from the host in one call, follows the
-//! decision of src/proxy.rs, asks `authorize`, and forwards through the [`Invoker`] of
-//! PrivateFunction, so that the credential is the same fixed token or cached provider token.
+//! FunctionProxy's driver: reads a web-sys `Request`'s head, follows the decision of
+//! src/proxy.rs, asks `authorize`, and forwards through the [`Invoker`] of PrivateFunction (the
+//! same fixed token or cached provider token), streaming both bodies.
 
-use super::JsGateway;
+use super::{network_failure, JsGateway};
 use crate::error::Error;
 use crate::invoke::Invoker;
 use crate::proxy::{self, Answer, Decision, Head, Policy};
-use js_sys::{Function, Promise};
+use gloo_timers::callback::Timeout;
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen(module = "/js/host.js")]
-extern "C" {
-    fn head(request: &JsValue) -> JsValue;
-    fn verdict(authorize: &Function, request: &JsValue) -> Promise;
-    fn outgoing(request: &JsValue, dropped: &str, ms: u32) -> JsValue;
-    fn relay(response: &JsValue, init: &JsValue, dropped: &str, lines: &str) -> JsValue;
-    fn answer(status: u16, lines: &str, body: &str) -> JsValue;
-}
+use web_sys::{
+    AbortController, AbortSignal, DomException, Headers, Request, RequestInit, RequestRedirect,
+    Response, ResponseInit,
+};
 
 /// A private function behind a policy, reached with a credential once `authorize` agrees.
 pub struct JsProxy {
@@ -44,55 +40,152 @@ impl JsProxy {
     }
 
     /// The Response for a browser's Request; fails only when `request` is not a Request.
-    pub async fn handle(&self, request: JsValue) -> Result<JsValue, Error> {
-        let text = head(&request).as_string().ok_or(Error::Validation {
-            field: "request",
-            reason: "must be a Request",
-        })?;
-        // The lines into fixed slots in one pass: the smallest code for six fields.
-        let mut f = [""; 6];
-        for (field, line) in f.iter_mut().zip(text.split('\n')) {
-            *field = line;
-        }
+    pub async fn handle(&self, request: JsValue) -> Result<Response, Error> {
+        let request: Request = request
+            .dyn_into()
+            .map_err(|_| Error::invalid("request", "must be a Request"))?;
+        let headers = request.headers();
+        let header = |name| headers.get(name).ok().flatten();
+        let (method, url) = (request.method(), request.url());
+        let (origin, request_method, request_headers, connection) = (
+            header("origin"),
+            header("access-control-request-method"),
+            header("access-control-request-headers"),
+            header("connection"),
+        );
         let head = Head {
-            method: f[0],
-            url: f[1],
-            origin: present(f[2]),
-            request_method: present(f[3]),
-            request_headers: present(f[4]),
-            connection: present(f[5]),
+            method: &method,
+            url: &url,
+            origin: origin.as_deref(),
+            request_method: request_method.as_deref(),
+            request_headers: request_headers.as_deref(),
+            connection: connection.as_deref(),
         };
-        let (path, dropped, headers) = match self.policy.decide(&head) {
+        let (path, dropped, cors) = match self.policy.decide(&head) {
             Decision::Forward {
                 path,
                 dropped,
                 headers,
             } => (path, dropped, headers),
-            Decision::Answer(a) => return Ok(reply(a)),
+            Decision::Answer(a) => return answer(a),
         };
         if !self.authorized(&request).await {
-            return Ok(reply(proxy::unauthorized(headers)));
+            return answer(proxy::unauthorized(cors));
         }
-        let init = outgoing(&request, &dropped, self.timeout_ms);
-        Ok(match self.invoker.fetch(path, &init).await {
-            Ok(response) => relay(&response, &init, proxy::RESPONSE_DROPPED, headers.lines()),
-            Err(e) => reply(proxy::failed(&e, headers)),
-        })
+        let upstream = Upstream::new(&request, &dropped, self.timeout_ms)?;
+        let outcome = self.invoker.fetch(path, upstream.init.as_ref()).await;
+        // The function began its answer (or failed): the deadline is over, the body streams on.
+        drop(upstream);
+        match outcome {
+            Ok(response) => relay(&response, cors),
+            Err(e) => answer(proxy::failed(&e, cors)),
+        }
     }
 
     /// True only when `authorize` resolves to `true`; a throw or a rejection is a refusal.
-    async fn authorized(&self, request: &JsValue) -> bool {
-        let verdict = JsFuture::from(verdict(&self.authorize, request)).await;
+    async fn authorized(&self, request: &Request) -> bool {
+        let Ok(verdict) = self.authorize.call1(&JsValue::UNDEFINED, request) else {
+            return false;
+        };
+        let verdict = JsFuture::from(Promise::resolve(&verdict)).await;
         verdict.ok().and_then(|v| v.as_bool()) == Some(true)
     }
 }
 
-/// A header's line: None when it was absent (empty).
-fn present(line: &str) -> Option<&str> {
-    Some(line).filter(|l| !l.is_empty())
+/// The request to the function, and its deadline while the function has not begun its answer.
+struct Upstream {
+    init: RequestInit,
+    _deadline: Timeout,
+}
+
+impl Upstream {
+    /// The caller's method, headers (without `dropped`) and body (streamed), ended when the
+    /// caller goes away (`request.signal`) or when the function takes longer than `timeout_ms`
+    /// to begin its answer. Redirects are handed back to the browser, never followed here.
+    fn new(request: &Request, dropped: &[String], timeout_ms: u32) -> Result<Self, Error> {
+        let headers = copy_without(&request.headers(), dropped)?;
+        let controller = AbortController::new().map_err(host_failure)?;
+        let deadline = {
+            let controller = controller.clone();
+            Timeout::new(timeout_ms, move || {
+                let late = DomException::new_with_message_and_name(
+                    "the function did not answer in time",
+                    "TimeoutError",
+                );
+                controller.abort_with_reason(&late.map_or(JsValue::UNDEFINED, JsValue::from));
+            })
+        };
+        let signals = Array::of1(&controller.signal());
+        let caller: JsValue = request.signal().into();
+        if !caller.is_undefined() {
+            signals.push(&caller);
+        }
+        let init = RequestInit::new();
+        init.set_method(&request.method());
+        init.set_headers(&headers);
+        init.set_body(&request.body().map_or(JsValue::NULL, JsValue::from));
+        init.set_redirect(RequestRedirect::Manual);
+        init.set_signal(Some(&AbortSignal::any(&signals)));
+        // A streamed request body needs half duplex (fetch in Node and Deno refuse it otherwise).
+        Reflect::set(&init, &"duplex".into(), &"half".into()).map_err(host_failure)?;
+        Ok(Upstream {
+            init,
+            _deadline: deadline,
+        })
+    }
+}
+
+/// A host object that could not be made: nothing the caller sent causes it.
+fn host_failure(error: JsValue) -> Error {
+    network_failure(&error, "the host failed")
+}
+
+/// A copy of `from` without the headers named in `dropped`.
+fn copy_without(from: &Headers, dropped: &[String]) -> Result<Headers, Error> {
+    let headers = Headers::new_with_headers(from).map_err(host_failure)?;
+    for name in dropped {
+        let _ = headers.delete(name);
+    }
+    Ok(headers)
+}
+
+/// The function's answer for the browser: status and body as they come, headers without the
+/// hop-by-hop ones and the credential, plus the proxy's CORS headers.
+fn relay(response: &Response, cors: proxy::Headers) -> Result<Response, Error> {
+    let connection = response.headers().get("connection").ok().flatten();
+    let headers = copy_without(
+        &response.headers(),
+        &proxy::response_dropped(connection.as_deref()),
+    )?;
+    for (name, value) in cors {
+        headers.append(name, &value).map_err(host_failure)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(response.status());
+    init.set_status_text(&response.status_text());
+    init.set_headers(&headers);
+    Response::new_with_opt_readable_stream_and_init(response.body().as_ref(), &init)
+        .map_err(host_failure)
 }
 
 /// The proxy's own answer to a refused request or a preflight.
-fn reply(a: Answer) -> JsValue {
-    answer(a.status, a.headers.lines(), &a.body())
+fn answer(a: Answer) -> Result<Response, Error> {
+    let headers = Headers::new().map_err(host_failure)?;
+    let body = a.body();
+    if !body.is_empty() {
+        headers
+            .set("content-type", "application/json")
+            .map_err(host_failure)?;
+    }
+    for (name, value) in &a.headers {
+        headers.append(name, value).map_err(host_failure)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(a.status);
+    init.set_headers(&headers);
+    Response::new_with_opt_str_and_init(
+        Some(&body).filter(|b| !b.is_empty()).map(|b| b.as_str()),
+        &init,
+    )
+    .map_err(host_failure)
 }

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { lib, useEmulator } from "./support.mjs";
+import { lib, loopback, useEmulator } from "./support.mjs";
 
-const { FunctionsClient, PrivateFunction, ValidationError, AbortError, ScwError } = lib;
+const { FunctionsClient, PrivateFunction, ValidationError, AbortError, ScwError, TimeoutError } = lib;
 const emu = useEmulator();
 const client = () => new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
 
@@ -129,4 +129,52 @@ test("the caller's signal cancels a call with an AbortError", async () => {
 test("an http URL that is not this machine is refused before any request", () => {
   assert.throws(() => new PrivateFunction({ url: "http://example.com", token: "t" }), { name: "ValidationError", field: "url" });
   assert.throws(() => new PrivateFunction({ url: "https://example.com" }), { name: "ValidationError", field: "token" });
+});
+
+test("outside browsers, no redirect status takes the credential to another origin, with a token or a provider", async () => {
+  const elsewhere = await loopback((req, res) => res.end("elsewhere"));
+  // The function redirects /<status> to the other origin, and /<status>/home to itself.
+  const fn = await loopback((req, res) => {
+    const [, status, home] = req.url.split("/");
+    if (req.url.startsWith("/back")) return res.end("home");
+    res.writeHead(Number(status), { location: home ? "/back" : `${elsewhere.url}/landed` }).end();
+  });
+  const callers = [
+    new PrivateFunction({ url: fn.url, token: "the-credential" }),
+    new PrivateFunction({ url: fn.url, tokenProvider: async () => "the-credential" }),
+  ];
+  for (const caller of callers) {
+    for (const status of [301, 302, 303, 307, 308]) {
+      for (const init of [{}, { method: "POST", body: "data" }, { redirect: "follow" }]) {
+        elsewhere.seen.length = fn.seen.length = 0;
+        const res = await caller.fetch(`/${status}`, init);
+        assert.equal(await res.text(), "elsewhere");
+        assert.equal(elsewhere.seen.length, 1);
+        assert.equal(elsewhere.seen[0].headers["x-auth-token"], undefined, `${status} ${JSON.stringify(init)} leaked the credential`);
+        const home = await caller.fetch(`/${status}/home`, init);
+        assert.equal(await home.text(), "home");
+        assert.deepEqual(fn.seen.map((s) => s.headers["x-auth-token"]), ["the-credential", "the-credential", "the-credential"],
+          "a redirect within the function's origin keeps it");
+      }
+    }
+  }
+});
+
+test("a caller's own redirect mode is obeyed: manual hands the redirect back, error rejects", async () => {
+  const elsewhere = await loopback((req, res) => res.end("elsewhere"));
+  const fn = await loopback((req, res) => res.writeHead(302, { location: `${elsewhere.url}/landed` }).end());
+  const caller = new PrivateFunction({ url: fn.url, token: "the-credential" });
+  const manual = await caller.fetch("/", { redirect: "manual" });
+  assert.equal(manual.status, 302);
+  assert.equal(manual.headers.get("location"), `${elsewhere.url}/landed`);
+  const refused = await caller.fetch("/", { redirect: "error" }).catch((e) => e);
+  assert.ok(refused instanceof ScwError, String(refused));
+  assert.deepEqual(elsewhere.seen, []);
+});
+
+test("a deadline signal of the caller rejects with a TimeoutError", async () => {
+  const fn = await loopback(() => {}); // never answers
+  const caller = new PrivateFunction({ url: fn.url, token: "t" });
+  const err = await caller.fetch("/", { signal: AbortSignal.timeout(100) }).catch((e) => e);
+  assert.ok(err instanceof TimeoutError && err instanceof ScwError, String(err));
 });

@@ -3,7 +3,8 @@
 // emulator's echo function shows what reached it; its request log shows whether anything did.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lib, useEmulator } from "./support.mjs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { lib, loopback, useEmulator } from "./support.mjs";
 import { FunctionProxy, ValidationError } from "../../pkg/proxy/index.node.js";
 
 const { FunctionsClient } = lib;
@@ -23,6 +24,13 @@ const request = (path, init = {}) =>
 async function gatewayCalls() {
   const { requests } = await (await fetch(`${emu.api_url}/emulator/requests`)).json();
   return requests.filter((r) => r.path.startsWith("/fn/")).length;
+}
+
+/** Resolves when `check()` holds, or rejects after `ms`. */
+async function eventually(check, ms, what) {
+  for (const start = Date.now(); !check(); await sleep(10)) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
+  }
 }
 
 async function freshToken() {
@@ -52,7 +60,7 @@ test("handle works unbound, as Deno.serve(proxy.handle) and Bun.serve({ fetch: p
   assert.equal((await handle(request("/"))).status, 200);
 });
 
-test("other origins and requests without an Origin are refused with 403, without reaching the function", async () => {
+test("other origins, Origin: null and requests without an Origin are refused with 403, without reaching the function", async () => {
   const { token } = await freshToken();
   const p = proxy({ token });
   const before = await gatewayCalls();
@@ -229,11 +237,101 @@ test("each bad option is refused when the proxy is built, with a ValidationError
     [{ tokenProvider: () => "t" }, "token"],
     [{ token: undefined, tokenProvider: "t" }, "tokenProvider"],
     [{ timeoutMs: 0 }, "timeoutMs"],
+    [{ maxAge: -1 }, "maxAge"],
+    [{ maxAge: 1.5 }, "maxAge"],
+    [{ maxAge: 86_401 }, "maxAge"],
+    [{ maxAge: "600" }, "maxAge"],
   ];
   for (const [change, field] of cases) {
     assert.throws(() => new FunctionProxy({ ...good, ...change }), (e) => e instanceof ValidationError && e.field === field,
       JSON.stringify(change));
   }
   assert.throws(() => new FunctionProxy(), ValidationError);
-  assert.ok(new FunctionProxy({ ...good, allowedMethods: ["GET"], allowedPaths: ["/api/", "/health"], timeoutMs: 1000 }));
+  assert.ok(new FunctionProxy({ ...good, allowedMethods: ["GET"], allowedPaths: ["/api/", "/health"], timeoutMs: 1000, maxAge: 7200 }));
+});
+
+test("when the caller goes away, the call to the function is aborted at once", async () => {
+  const fn = await loopback(() => {}); // never answers
+  const gone = new AbortController();
+  const answer = proxy({ token: "t", url: fn.url }).handle(request("/slow", { signal: gone.signal }));
+  await eventually(() => fn.seen.length == 1, 2000, "the function was called");
+  gone.abort();
+  await eventually(() => fn.closed.length == 1, 1000, "the function's connection closed with the caller's");
+  assert.deepEqual(fn.closed, [{ url: "/slow", answered: false }]);
+  assert.equal((await answer).status, 502, "nobody reads it, but the proxy still answers");
+});
+
+test("hop-by-hop headers and those named in Connection never reach the function", async () => {
+  const { token } = await freshToken();
+  const hop = {
+    connection: "x-hop-secret, keep-alive",
+    "x-hop-secret": "for the proxy only",
+    "keep-alive": "timeout=5",
+    "proxy-authorization": "Basic cHJveHk6c2VjcmV0",
+    "proxy-connection": "keep-alive",
+    te: "trailers",
+    trailer: "x-checksum",
+    upgrade: "websocket",
+    "http2-settings": "AAMAAABkAAQAAP__",
+    "x-trace": "7",
+  };
+  const res = await proxy({ token }).handle(request("/", { headers: hop }));
+  assert.equal(res.status, 200);
+  const echo = await res.json();
+  assert.equal(echo.headers["x-trace"], "7", "an end-to-end header passes");
+  // The proxy's own connection to the function has hop-by-hop headers of its own, never the caller's.
+  for (const name of Object.keys(hop).filter((n) => n != "x-trace")) assert.notEqual(echo.headers[name], hop[name], name);
+  assert.equal(echo.headers["x-hop-secret"], undefined);
+});
+
+test("the function's hop-by-hop headers, those its Connection names and an echoed credential never come back", async () => {
+  const fn = await loopback((req, res) => {
+    res.writeHead(200, {
+      connection: "x-internal-route, keep-alive",
+      "x-internal-route": "pod-7",
+      "keep-alive": "timeout=5",
+      "proxy-authenticate": "Basic",
+      "x-auth-token": req.headers["x-auth-token"],
+      "x-kept": "1",
+    });
+    res.end("ok");
+  });
+  const res = await proxy({ token: "the-credential", url: fn.url }).handle(request("/"));
+  assert.equal(fn.seen[0].headers["x-auth-token"], "the-credential");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-kept"), "1");
+  for (const name of ["connection", "x-internal-route", "keep-alive", "proxy-authenticate", "x-auth-token"]) {
+    assert.equal(res.headers.get(name), null, name);
+  }
+  assert.ok(!(await everything(res)).includes("the-credential"));
+});
+
+test("maxAge sets how long a browser may reuse a preflight's answer", async () => {
+  const preflight = (options) =>
+    proxy({ token: "t", ...options }).handle(new Request("https://proxy.example/", {
+      method: "OPTIONS",
+      headers: { origin: APP, "access-control-request-method": "GET" },
+    }));
+  assert.equal((await preflight({})).headers.get("access-control-max-age"), "600");
+  assert.equal((await preflight({ maxAge: 7200 })).headers.get("access-control-max-age"), "7200");
+  assert.equal((await preflight({ maxAge: 0 })).headers.get("access-control-max-age"), "0");
+});
+
+test("a redirect of the function goes back to the browser: the proxy never takes the credential to its target", async () => {
+  const elsewhere = await loopback((req, res) => res.end("elsewhere"));
+  const fn = await loopback((req, res) => {
+    const status = Number(req.url.slice(1));
+    res.writeHead(status, { location: req.headers["x-to"] == "self" ? "/landed" : `${elsewhere.url}/landed` }).end();
+  });
+  const p = proxy({ token: "the-credential", url: fn.url });
+  for (const status of [301, 302, 303, 307, 308]) {
+    for (const to of ["elsewhere", "self"]) {
+      const res = await p.handle(request(`/${status}`, { method: "POST", body: "data", headers: { "x-to": to } }));
+      assert.equal(res.status, status);
+      assert.match(res.headers.get("location"), /\/landed$/);
+      assert.equal(res.headers.get("access-control-allow-origin"), APP);
+    }
+  }
+  assert.equal(fn.seen.length, 10, "each call reached the function once");
+  assert.deepEqual(elsewhere.seen, []);
 });

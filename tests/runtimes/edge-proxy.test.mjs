@@ -4,9 +4,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { root, here, run, startEmulator, startProcess, freePort, waitForHttp } from "./helpers.mjs";
+import { root, here, run, startEmulator, startProcess, startWorkerd, freePort, waitForHttp } from "./helpers.mjs";
 
 const example = path.join(root, "examples/edge-proxy");
 const wrangler = path.join(example, "node_modules/.bin/wrangler");
@@ -58,18 +59,66 @@ test("without the proxy, the private function refuses a call without credential"
   assert.equal((await fetch(emulator.function_url, { headers: { origin: APP } })).status, 403);
 });
 
-/** Runs the example with `command args` on a free port (`PORT`, or `{port}` in `args`), checks what it proxies, stops it. */
-async function proxiesOn(command, args, env, timeoutMs) {
-  const port = String(await freePort());
-  const server = startProcess(command, args.map((a) => a.replace("{port}", port)), {
-    cwd: example,
-    env: { ...settings, ...quiet, PORT: port, ...env },
+/** Resolves when `check()` holds; rejects after `ms`. */
+async function eventually(check, ms, what) {
+  for (const start = Date.now(); !check(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
+  }
+}
+
+/** A function that never answers, telling when a call's connection closes. */
+async function hangingFunction() {
+  const calls = { received: 0, closed: 0 };
+  const server = createServer((req, res) => {
+    calls.received++;
+    res.on("close", () => calls.closed++);
   });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { calls, url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** When the browser goes away, the proxy at `url` aborts its call to the hanging function. */
+async function assertAbortsWithCaller(url, fn, server) {
+  const gone = new AbortController();
+  const call = fetch(`${url}/api/slow`, { headers: { origin: APP, "x-app-key": APP_KEY }, signal: gone.signal }).catch(() => {});
+  await eventually(() => fn.calls.received == 1, 10_000, `the function was called\n${server.output()}`);
+  gone.abort();
+  await call;
+  await eventually(() => fn.calls.closed == 1, 3000, `the function's call was aborted\n${server.output()}`);
+}
+
+/**
+ * Runs the example with `command args` on a free port (`PORT`, or `{port}` in `args`; `args` may
+ * be made from the settings) and checks what it proxies; then, unless `callerSignal` is false,
+ * again in front of a function that never answers, whose call must end when the caller goes away.
+ */
+async function proxiesOn(command, args, env, timeoutMs, callerSignal = true) {
+  const start = async (changed) => {
+    const port = String(await freePort());
+    const values = { ...settings, ...changed };
+    const argv = typeof args == "function" ? args(values) : args;
+    const server = startProcess(command, argv.map((a) => a.replace("{port}", port)), {
+      cwd: example,
+      env: { ...values, ...quiet, PORT: port, ...env },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(url, { process: server, timeoutMs });
+    return { server, url };
+  };
+  const proxied = await start({});
   try {
-    await waitForHttp(`http://127.0.0.1:${port}`, { process: server, timeoutMs });
-    await assertProxies(`http://127.0.0.1:${port}`, server);
+    await assertProxies(proxied.url, proxied.server);
   } finally {
-    await server.stop();
+    await proxied.server.stop();
+  }
+  if (!callerSignal) return;
+  const fn = await hangingFunction();
+  const hanging = await start({ FUNCTION_URL: fn.url });
+  try {
+    await assertAbortsWithCaller(hanging.url, fn, hanging.server);
+  } finally {
+    await hanging.server.stop();
+    fn.close();
   }
 }
 
@@ -83,9 +132,30 @@ test("the proxy on Deno (deno serve)", () =>
 
 test("the proxy on Bun (its default export served)", () => proxiesOn(path.join(here, "bun/node_modules/.bin/bun"), ["proxy.js"]));
 
+// Local workerd does not signal a client that goes away (Cloudflare does, with the
+// `enable_request_signal` flag): there, the request's signal is aborted by the worker itself.
 test("the proxy on workerd (wrangler dev, local)", () => {
   const vars = Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  return proxiesOn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", "{port}", ...vars], {}, 60_000);
+  return proxiesOn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", "{port}", ...vars], {}, 60_000, false);
+});
+
+test("on workerd, the proxy aborts the function's call when the request's signal aborts", async () => {
+  const fn = await hangingFunction();
+  const worker = await startWorkerd({
+    modules: {
+      "proxy/caller-gone.js": path.join(here, "edge-proxy/caller-gone.js"),
+      "proxy/proxy.js": path.join(example, "proxy.js"),
+    },
+    bindings: { ...settings, FUNCTION_URL: fn.url },
+  });
+  try {
+    const answer = fetch(`${worker.url}/api/slow?after=300`, { headers: { origin: APP, "x-app-key": APP_KEY } });
+    await eventually(() => fn.calls.closed == 1, 3000, `the function's call was aborted\n${worker.output()}`);
+    assert.equal(await (await answer).text(), "502");
+  } finally {
+    await worker.stop();
+    fn.close();
+  }
 });
 
 test("wrangler deploy --dry-run bundles the example with its wasm", async () => {

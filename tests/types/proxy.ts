@@ -15,6 +15,7 @@ const options: FunctionProxyOptions = {
   authorize: async (request: Request) => request.headers.get("authorization") === "Bearer s",
   allowedMethods: ["GET", "POST"],
   allowedPaths: ["/api/"],
+  maxAge: 7200,
   timeoutMs: 10_000,
 };
 const proxy: FunctionProxy = new FunctionProxy(options);
@@ -24,6 +25,8 @@ const served: Promise<Response> = worker.fetch(new Request("https://proxy.exampl
 void new FunctionProxy({ url: "https://f.example", token: "t", allowedOrigins: ["https://app.example"] });
 // @ts-expect-error methods are upper-case HTTP methods
 void new FunctionProxy({ ...options, allowedMethods: ["get"] });
+// @ts-expect-error maxAge is a number of seconds
+void new FunctionProxy({ ...options, maxAge: "600" });
 void served;
 const fn: FullPrivateFunction = new PrivateFunction({ url: "https://f.example", token: "t" });
 console.log(fn, FunctionsClient, ValidationError);
