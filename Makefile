@@ -5,6 +5,11 @@ export PATH := $(shell scripts/wasm-bindgen-bin.sh):$(HOME)/.cargo/bin:$(CURDIR)
 
 WASM := --target wasm32-unknown-unknown
 PORT ?= 8080
+PROXY_PORT ?= 8787
+# The emulator's flags for the demo. IAM propagation shows how a new key is refused now and then
+# before every IAM instance admits it: 30 s instead of Scaleway's 2 minutes keeps the walk-through
+# short. DEMO_FLAGS="--profile production" gives all of Scaleway's 2026 behaviours.
+DEMO_FLAGS ?= --iam-propagation 30s
 
 .PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples deny demo bench
 
@@ -92,10 +97,11 @@ deny: setup
 
 test: lint deny test-rust test-wasm test-js test-size test-docs test-python test-examples test-browser test-runtimes
 
-## Builds the package and the emulator, then serves the demo page and the API.
+## Builds the package and the emulator, then serves the demo page and the API on PORT, and
+## examples/edge-proxy on Node on PROXY_PORT in front of the demo's private function. Ctrl-C stops both.
 demo: build
 	cargo build --quiet --release -p scw-emulator
-	target/release/scw-emulator --port $(PORT) | node scripts/demo-banner.mjs
+	node scripts/demo.mjs --port $(PORT) --proxy-port $(PROXY_PORT) -- $(DEMO_FLAGS)
 
 bench: build
 	scripts/setup.sh bench

@@ -1,53 +1,36 @@
-#!/usr/bin/env node
-// `scw-emulator --port 8080 | node scripts/demo-banner.mjs`: turns the emulator's ready line
-// (one JSON object) into a banner a person can read, then passes any further output through.
-import { createInterface } from "node:readline";
+// The text `make demo` prints once everything is up: where the page, the API and the edge proxy
+// are, and what the secret key and the proxy's key are for.
 
-function banner(ready) {
-  const demoUrl = `${String(ready.api_url).replace(/\/+$/, "")}/`;
-  const rows = [
-    ["Demo page", demoUrl],
-    ["API URL", ready.api_url],
-    ["Secret key", ready.secret_key],
-    ["Region", ready.region],
-    ["Project", ready.project_id],
-    ["Namespace", ready.namespace_id],
-    ["Function", ready.function_id],
-    ["Function URL", ready.function_url],
-  ].filter(([, value]) => value);
-  const width = Math.max(...rows.map(([label]) => label.length));
+/** `rows` as aligned "label  value" lines; rows without a value are left out. */
+function table(rows) {
+  const shown = rows.filter(([, value]) => value);
+  const width = Math.max(...shown.map(([label]) => label.length));
+  return shown.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
+}
+
+/** The banner for `startDemo`'s result (scripts/demo-stack.mjs). Never shows the proxy key's secret. */
+export function banner({ emulator, pageUrl, proxy, key, propagatingUntil }) {
   return [
     "",
-    "  scw-functions-auth demo: the local Scaleway Functions emulator is running",
+    "  scw-functions-auth demo: the Scaleway Functions emulator, and an edge proxy in front of its private function",
     "",
-    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...table([
+      ["Demo page", pageUrl],
+      ["API URL", emulator.api_url],
+      ["Secret key", `${emulator.secret_key} (the emulator's own: it opens nothing on Scaleway)`],
+      ["Region", emulator.region],
+      ["Project", emulator.project_id],
+      ["Function URL", emulator.function_url],
+      ["Edge proxy", `${proxy.url} (examples/edge-proxy on Node)`],
+      ["Proxy's key", `${key.accessKey}, an IAM API key made for it: its secret stays in the proxy`],
+      ["Propagating", propagatingUntil && `until ${propagatingUntil.toLocaleTimeString()}: IAM may refuse the new key now and then, as Scaleway's does for up to 2 minutes`],
+    ]),
     "",
-    `  Open ${demoUrl} in a browser: the page is already filled in with this demo secret key.`,
-    "  The key and tokens only work against this emulator. Ctrl-C to stop.",
+    "  Open the demo page in a browser: it is the emulator's console, already filled in, and its",
+    "  Invoke panel calls the function directly and through the proxy. Ctrl-C stops the emulator and the proxy.",
     "",
   ].join("\n");
 }
 
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-let first = true;
-for await (const line of lines) {
-  if (first) {
-    first = false;
-    let ready;
-    try {
-      ready = JSON.parse(line);
-    } catch {
-      ready = null;
-    }
-    if (ready && typeof ready === "object" && ready.api_url) {
-      process.stdout.write(`${banner(ready)}\n`);
-      continue;
-    }
-    process.stderr.write("demo-banner: the emulator's first line is not its ready JSON; passing it through\n");
-  }
-  process.stdout.write(`${line}\n`);
-}
-if (first) {
-  process.stderr.write("demo-banner: the emulator exited before it was ready (see its messages above)\n");
-  process.exitCode = 1;
-}
+/** The line printed once the proxy's key is admitted everywhere. */
+export const admitted = ({ key }) => `  The proxy's key ${key.accessKey} is now admitted by every IAM instance.\n`;

@@ -2,14 +2,14 @@
 // legacy tokens, Migrate) and Invoke, all through the scw-functions-auth package served at /pkg/.
 import { $, el, busy, showError, clearError } from "./ui.js";
 import { startActivity } from "./activity.js";
-import { describeError, plural } from "./format.js";
+import { apiRefusal, describeError, isBlockedFetch, plural } from "./format.js";
 import { refreshCredentials } from "./credentials.js";
 import { wireDialogs } from "./dialogs.js";
 import { wireGenerate } from "./generate.js";
-import { callUrl, isLocal, resetInvoke, wireInvoke } from "./invoke.js";
+import { callUrl, resetInvoke, wireInvoke } from "./invoke.js";
 import { wireRotate } from "./keys.js";
 import { resetMigrate, wireMigrate } from "./migrate.js";
-import { state } from "./store.js";
+import { isLocal, state } from "./store.js";
 
 // The npm package's browser entry: it instantiates the wasm itself (top-level await).
 // Imported dynamically so that a missing build shows up as an inline error, not a dead page.
@@ -44,7 +44,9 @@ async function connect(event) {
       region: form.region.value,
       apiUrl,
     });
-    const namespaces = await client.listNamespaces();
+    const namespaces = await client.listNamespaces().catch((error) => {
+      throw isBlockedFetch(error) ? new Error(apiRefusal(error, apiUrl)) : error;
+    });
     const functions = await client.listFunctions({});
     state.client = client;
     state.apiUrl = apiUrl;
@@ -117,7 +119,7 @@ async function openFunction(namespace, fn) {
     ...facts.map(([term, value, wide]) => el("div", { class: wide }, el("dt", { text: term }), el("dd", { text: value }))),
   );
   for (const id of ["credential-error", "keys-error", "tokens-error"]) clearError($(id));
-  resetInvoke(fn);
+  resetInvoke();
   resetMigrate();
   $("function").hidden = false;
   $("function-title").setAttribute("tabindex", "-1");
@@ -154,11 +156,13 @@ async function start() {
     }),
   ]);
   state.pkg = pkg;
-  state.emulator = emulator;
+  // The emulator serves the API on the page's own origin, whichever name the page was opened with
+  // (127.0.0.1 or localhost): calling it by another name would be a call to another origin.
+  state.emulator = emulator && { ...emulator, api_url: location.origin };
   if (emulator) {
     startActivity();
     const form = $("connect-form");
-    form.apiUrl.value = emulator.api_url;
+    form.apiUrl.value = state.emulator.api_url;
     form.secretKey.value = emulator.secret_key;
     if (![...form.region.options].some((option) => option.value === emulator.region)) {
       form.region.append(el("option", { value: emulator.region, text: emulator.region }));
@@ -166,6 +170,10 @@ async function start() {
     form.region.value = emulator.region;
     $("mode").textContent = "Local emulator";
     $("mode").hidden = false;
+    // The emulator's console: its own key is filled in, and the page says how it goes on Scaleway.
+    $("console-notice").hidden = false;
+    $("connect-hint").hidden = true;
+    $("secret-key-hint").textContent = "The emulator's secret key. Never type a Scaleway secret key into a web page.";
   }
   document.body.dataset.ready = "true";
 }

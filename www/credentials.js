@@ -4,6 +4,7 @@ import { $, el, busy, showError, clearError } from "./ui.js";
 import { expiryState, expiryWarning, formatDate, plural, relativeExpiry, scopeOf } from "./format.js";
 import { confirmAction } from "./dialogs.js";
 import { rotateKey } from "./keys.js";
+import { propagating } from "./propagation.js";
 import { state, session, credentialsEvents } from "./store.js";
 
 /** Reads one list; a failure shows under its own table, so that the other list still shows. */
@@ -17,12 +18,21 @@ async function read(errorTarget, list) {
   }
 }
 
+/** The next redraw, when a key stops propagating. */
+let admittedTimer;
+
 /** Lists keys and tokens again and redraws both tables, the expiry warning and the Migrate step. */
 export async function refreshCredentials() {
   const { client, fn, namespace } = state;
   if (!client || !fn) return;
   const [keys, tokens] = await Promise.all([
-    read($("keys-error"), () => client.listFunctionAccessKeys({ projectId: namespace.projectId })),
+    read($("keys-error"), async () => {
+      const [listed, until] = await Promise.all([
+        client.listFunctionAccessKeys({ projectId: namespace.projectId }),
+        propagating(),
+      ]);
+      return listed.map((key) => ({ ...key, propagatingUntil: until.get(key.accessKey) }));
+    }),
     read($("tokens-error"), async () => {
       // Both a function token and a namespace token open the function.
       const [own, shared] = await Promise.all([
@@ -71,12 +81,28 @@ function renderTable(name, columns, rows, empty) {
         : [el("tr", {}, el("td", { colspan: String(columns.length + 1), class: "empty", text: empty }))]))));
 }
 
+/** A key IAM may still refuse now and then, and until when. */
+function propagatingNote(until, now) {
+  if (!(until > now)) return null;
+  return el("span", { class: "propagation" },
+    el("span", { class: "badge propagating", text: "Propagating" }),
+    el("span", { class: "relative", text: `calls may be refused until ${until.toLocaleTimeString()}` }));
+}
+
+/** Lists the keys again once the first of those propagating is admitted everywhere. */
+function redrawWhenAdmitted(keys, now) {
+  clearTimeout(admittedTimer);
+  const next = Math.min(...keys.map((key) => key.propagatingUntil?.getTime() ?? Infinity).filter((at) => at > now.getTime()));
+  if (Number.isFinite(next)) admittedTimer = setTimeout(refreshCredentials, next - now.getTime());
+}
+
 function renderKeys(keys, now) {
   $("keys-status").textContent = `${plural(keys.length, "IAM API key")} for this project: each opens every private function of the project.`;
+  redrawWhenAdmitted(keys, now);
   renderTable("keys", ["Description", "Access key", "Expires"], keys.map((key) => {
     const name = key.description || "(no description)";
     return el("tr", { "data-access-key": key.accessKey },
-      el("td", { "data-label": "Description" }, described(key.description)),
+      el("td", { "data-label": "Description" }, described(key.description), propagatingNote(key.propagatingUntil, now)),
       el("td", { "data-label": "Access key" }, el("code", { text: key.accessKey })),
       el("td", { "data-label": "Expires" }, expiryCell(key.expiresAt, now)),
       el("td", { class: "row-actions" },

@@ -114,3 +114,39 @@ export function statusText(status) {
     500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
   return words[status] ? `${status} ${words[status]}` : String(status);
 }
+
+/**
+ * Why a browser sends a CORS preflight before a call to another origin ("with an X-Auth-Token
+ * header"), or null for a "simple" call, which it sends as is.
+ */
+export function preflightCause({ method, headers }, withCredential) {
+  if (withCredential) return "with an X-Auth-Token header";
+  if (!["GET", "HEAD", "POST"].includes(method)) return `with the method ${method}`;
+  const type = headers["Content-Type"];
+  return type && type !== "text/plain" ? "with a JSON body" : null;
+}
+
+/**
+ * Why a page got no answer from a private function on another origin: its preflight (`preflight`,
+ * from preflightCause) was refused, or a simple call's refusal came without CORS headers.
+ * `activity`: whether the emulator's Activity panel shows the refused call.
+ */
+export function crossOriginRefusal(preflight, activity) {
+  const seen = (words) => (activity ? ` (${words} in Activity)` : "");
+  if (preflight) {
+    return `The browser blocked this call. A call to another origin ${preflight} is preceded by a CORS preflight: an OPTIONS request, which never carries a credential. ` +
+      `The gateway refuses it with 403, as Scaleway's does${seen("“no credential”")}, so the call itself was never sent. ` +
+      "Call the function through a proxy that holds its key, or from a server.";
+  }
+  return `The browser hid the answer. The call went out without a credential and the gateway refused it${seen("403")}; ` +
+    "the answer has no CORS headers, so this page may not read it.";
+}
+
+/** A fetch the browser gave no answer to (CORS, or nothing listening): a TypeError, or the package's NetworkError. */
+export const isBlockedFetch = (error) => error?.name === "TypeError" || error?.name === "NetworkError";
+
+/** Why a page cannot reach the API at `apiUrl`, with the browser's own error first. */
+export function apiRefusal(error, apiUrl) {
+  return `${describeError(error)}. The browser got no answer from ${apiUrl}: Scaleway's API answers no page on another origin (it sends no CORS headers). ` +
+    "Manage keys and functions from a server instead (FunctionsClient in Node, Deno or Bun).";
+}

@@ -1,6 +1,9 @@
 // What the page's modules share: the connection, the open function, and the secrets made in this
 // page session (the only place a secret exists once its dialog closes: the API never shows it again).
 
+/** A URL without its trailing slashes, to join paths to it. */
+export const trimSlash = (url) => String(url).replace(/\/+$/, "");
+
 export const state = {
   pkg: null,
   pkgError: null, // why /pkg/index.js did not load, shown again on every Connect
@@ -10,6 +13,11 @@ export const state = {
   namespace: null,
   fn: null,
 };
+
+/** Whether the page is connected to the emulator that serves it. */
+export function isLocal() {
+  return Boolean(state.emulator) && trimSlash(state.apiUrl) === trimSlash(state.emulator.api_url);
+}
 
 /**
  * Secrets by token id or access key: `{ secret, description, kind: "key" | "token", deleted }`.

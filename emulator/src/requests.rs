@@ -1,6 +1,7 @@
 //! The log of recent requests: one stderr line each, and the last ones kept for
 //! `GET /emulator/requests`. Only the method, the path (never the query string, a header or a
-//! body: no secret, no token), the status, the latency and why the gateway refused a call.
+//! body: no secret, no token), the status, the latency, why the gateway refused a call and the
+//! public identifier of the credential it admitted one with.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -13,12 +14,24 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use crate::app::Shared;
 use crate::refusal::Reason;
 
 /// How many requests the log keeps.
 const KEPT: usize = 500;
+
+/// The credential the gateway admitted a call with, named by its public identifier: never the
+/// secret key or the JWT the caller presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Credential {
+    /// An IAM API key, by its access key (`SCW…`).
+    AccessKey(String),
+    /// A legacy function token, by its id.
+    TokenId(Uuid),
+}
 
 /// One answered request.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +45,9 @@ pub struct Entry {
     /// propagates (`propagating`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
+    /// The credential an admitted call to a private function carried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<Credential>,
 }
 
 /// The last [`KEPT`] requests, oldest first, and how many were answered in all.
@@ -77,6 +93,7 @@ pub async fn log_request(State(app): State<Shared>, request: Request, next: Next
             status,
             latency_ms: (latency_ms * 100.0).round() / 100.0,
             reason: response.extensions().get::<Reason>().copied(),
+            credential: response.extensions().get::<Credential>().cloned(),
         });
     }
     response

@@ -47,6 +47,15 @@ fn local(emulator: &Emulator, method: &str, path: &str) -> common::Answer {
     emulator.send(method, &emulator.url(path), &[("X-Auth-Token", &key)], None)
 }
 
+/// The JWT of the seed file's first token.
+fn first_seeded_jwt(emulator: &Emulator) -> String {
+    let seeded = local(emulator, "GET", "/emulator/seeded-tokens");
+    seeded.body["tokens"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn regional(emulator: &Emulator, path: &str) -> common::Answer {
     let key = emulator.field("secret_key");
     let url = emulator.url(&format!("/functions/v1beta1/regions/nl-ams{path}"));
@@ -182,11 +191,7 @@ fn the_request_log_names_why_each_call_was_refused_and_never_shows_a_secret() {
     ]);
     let emulator = Emulator::start(&["--seed", &seed_file(&dir, &seed)]);
     let private = emulator.field("function_url");
-    let seeded = local(&emulator, "GET", "/emulator/seeded-tokens");
-    let jwt = seeded.body["tokens"][0]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let jwt = first_seeded_jwt(&emulator);
     let other = emulator.send(
         "POST",
         &emulator.url("/functions/v1beta1/regions/nl-ams/tokens"),
@@ -252,6 +257,36 @@ fn the_request_log_names_why_each_call_was_refused_and_never_shows_a_secret() {
         (api["method"].as_str(), api["status"].as_u64()),
         (Some("POST"), Some(200))
     );
+}
+
+#[test]
+fn request_log_names_the_admitted_credential_by_its_public_id_never_its_secret() {
+    let dir = TempDir::new("admitted");
+    let emulator = Emulator::start(&["--seed", &seed_file(&dir, &world())]);
+    let private = emulator.field("function_url");
+    let jwt = first_seeded_jwt(&emulator);
+    assert_eq!(emulator.call(&private, Some(KEY_SECRET)), 200);
+    assert_eq!(emulator.call(&private, Some(&jwt)), 200);
+    assert_eq!(emulator.call(&private, Some("not-a-token")), 403);
+
+    let log = emulator.send("GET", &emulator.url("/emulator/requests"), &[], None);
+    let entries = log.body["requests"].as_array().unwrap();
+    let credentials: Vec<&Value> = (entries.iter())
+        .filter(|e| e["path"].as_str().unwrap().starts_with("/fn/"))
+        .map(|e| &e["credential"])
+        .collect();
+    assert_eq!(
+        credentials,
+        [
+            &json!({ "access_key": "SCWAAAAAAAAAAAAAAAAA" }),
+            &json!({ "token_id": TOKEN }),
+            &Value::Null,
+        ]
+    );
+    let text = log.body.to_string();
+    for secret in [SECRET, KEY_SECRET, &jwt] {
+        assert!(!text.contains(secret), "the log shows {secret}");
+    }
 }
 
 /// Runs the emulator expecting it to stop at once; returns its exit code and stderr.

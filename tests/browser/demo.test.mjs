@@ -2,16 +2,25 @@
 // connect, open the function's Security page, make IAM API keys (always with an expiry), rotate
 // and delete them, keep the legacy token flow complete, migrate from tokens to a key, and call the
 // function with and without a credential. A second emulator plays an organisation in 2026: token
-// creation refused, key expiry required, keys and tokens about to expire or expired.
+// creation refused, key expiry required, keys and tokens about to expire or expired. Then what
+// `make demo` starts (scripts/demo-stack.mjs: the emulator and examples/edge-proxy, with IAM
+// propagation on) tells the 2026 story: a direct call from the page's origin to the function's is
+// blocked by the browser, the call through the proxy answers, the page never holds the proxy's key,
+// and a new key shows as propagating until it is admitted. Last, `make demo`'s launcher
+// (scripts/demo.mjs) stops everything it started.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { startEmulator } from "../support/emulator.mjs";
+import { emulatorBin, startEmulator } from "../support/emulator.mjs";
+import { freePort } from "../runtimes/helpers.mjs";
+import { startDemo } from "../../scripts/demo-stack.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 // The README's screenshots are refreshed with `SCREENSHOTS=docs make test-browser`; otherwise they
@@ -36,12 +45,14 @@ async function eventually(check, timeoutMs = 10_000) {
 }
 
 /**
- * Chromium and a page on the emulator, recording console errors and requests to other origins.
+ * Chromium and a page on the emulator (at `url`, its root by default), recording console errors,
+ * the requests the page sent to other origins, and the text of every answer it received.
  * Chromium logs "Failed to load resource" for every 4xx answer; the flows provoke a few on purpose:
  * 403 from the function gateway (no or revoked credential), 401 from the API (wrong key) and 412
- * from a refused token creation. Anything else is a real console error.
+ * from a refused token creation. A call the browser blocks on purpose (`blockedUrl`, a function on
+ * another origin) is logged too. Anything else is a real console error.
  */
-async function openDemo(emulator) {
+async function openDemo(emulator, { url = `${emulator.api_url}/`, blockedUrl } = {}) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: emulator.api_url });
@@ -49,7 +60,9 @@ async function openDemo(emulator) {
   const origin = new URL(emulator.api_url).origin;
   const consoleErrors = [];
   const foreignRequests = [];
+  const received = [];
   const provoked = (message) => {
+    if (blockedUrl && `${message.text()} ${message.location().url}`.includes(blockedUrl)) return true;
     const match = /^Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
     if (!match) return false;
     const { pathname } = new URL(message.location().url, emulator.api_url);
@@ -57,15 +70,18 @@ async function openDemo(emulator) {
     return Number(match[1]) === expected;
   };
   page.on("request", (request) => {
-    if (new URL(request.url()).origin !== origin) foreignRequests.push(request.url());
+    if (new URL(request.url()).origin !== origin) foreignRequests.push(request);
+  });
+  page.on("response", (response) => {
+    received.push(response.text().catch(() => ""));
   });
   page.on("console", (message) => {
     if (message.type() === "error" && !provoked(message)) consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
-  await page.goto(`${emulator.api_url}/`);
+  await page.goto(url);
   await page.locator("body[data-ready=true]").waitFor({ state: "attached" });
-  return { browser, page, consoleErrors, foreignRequests };
+  return { browser, page, consoleErrors, foreignRequests, received: () => Promise.all(received) };
 }
 
 /** What a user does on the page, as steps the tests share. */
@@ -185,7 +201,7 @@ describe("the demo page", () => {
     await page.getByRole("button", { name: /^Security and credentials of / }).first().click();
     await page.locator("#function").waitFor({ state: "visible" });
     assert.match(await page.locator("#breadcrumb").textContent(), /Security/);
-    assert.match(await page.locator("#invoke-url").textContent(), new RegExp(`/fn/${emulator.function_id}`));
+    assert.match(await page.locator("#route-hint").textContent(), new RegExp(`${emulator.api_url}/fn/${emulator.function_id} on this page's own origin`));
     await eventually(async () => assert.match(await page.locator("#keys-body").textContent(), /No IAM API key/));
   });
 
@@ -232,6 +248,7 @@ describe("the demo page", () => {
     await page.getByRole("button", { name: "Call without credential" }).click();
     await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
     assert.match(await user.invokeAuth(), /without credential/);
+    assert.match(await page.locator("#invoke-explain").textContent(), /^The gateway refused the call: Activity gives the reason/);
 
     // The gateway answers slowly this once so that the busy state can be seen.
     await page.route("**/fn/**", async (route) => {
@@ -428,7 +445,7 @@ describe("the demo page", () => {
   });
 
   test("nothing left the page for another origin and the console stayed free of errors", () => {
-    assert.deepEqual(demo.foreignRequests, []);
+    assert.deepEqual(demo.foreignRequests.map((request) => request.url()), []);
     assert.deepEqual(demo.consoleErrors, []);
   });
 });
@@ -521,19 +538,6 @@ describe("the demo for an organisation in 2026: tokens no longer created, keys t
     await eventually(async () => assert.match(await user.invokeStatus(), /^403/));
   });
 
-  test("the Security page reads well at 1280 px and at 375 px", async () => {
-    await page.locator("#activity-rows").getByText("no credential").waitFor();
-    await mkdir(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
-
-    await page.setViewportSize({ width: 375, height: 812 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(overflow <= 375, `the page scrolls sideways at 375 px (${overflow} px wide)`);
-    await page.locator("#function-title").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(screenshots, "demo-mobile.png"), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  });
-
   test("creating a legacy token is refused inline with the API's own message", async () => {
     await user.generate({ kind: "token", description: "One more", expiryMs: 5 * DAY });
     const error = page.locator("#credential-error");
@@ -580,7 +584,261 @@ describe("the demo for an organisation in 2026: tokens no longer created, keys t
   });
 
   test("nothing left the page for another origin and the console stayed free of errors", () => {
-    assert.deepEqual(demo.foreignRequests, []);
+    assert.deepEqual(demo.foreignRequests.map((request) => request.url()), []);
     assert.deepEqual(demo.consoleErrors, []);
+  });
+});
+
+describe("the 2026 story, as make demo starts it: the edge proxy, a page on another origin, keys that propagate", () => {
+  const PROPAGATION_S = 8;
+  const ROUTES = {
+    proxy: "Through the edge proxy (recommended)",
+    direct: "Directly, from this page's origin",
+    sameOrigin: "On the emulator's own origin (as a server calls it)",
+  };
+  let demo;
+  let browserDemo;
+  let page;
+  let user;
+  let crossOriginFunction;
+
+  before(async () => {
+    demo = await startDemo({
+      emulatorBin, port: 0, proxyPort: await freePort(), quiet: true,
+      emulatorArgs: ["--iam-propagation", `${PROPAGATION_S}s`],
+    });
+    const functionUrl = new URL(demo.emulator.function_url);
+    functionUrl.hostname = "localhost";
+    crossOriginFunction = functionUrl.href;
+    browserDemo = await openDemo(demo.emulator, { url: demo.pageUrl, blockedUrl: new URL(crossOriginFunction).origin });
+    page = browserDemo.page;
+    user = steps(page);
+    await user.openFunctionSecurity(demo.emulator.secret_key);
+  });
+
+  after(async () => {
+    await browserDemo?.browser.close();
+    await demo?.stop();
+  });
+
+  /** The gateway's log of calls to the function, oldest first. */
+  async function functionCalls() {
+    const { requests } = await (await fetch(`${demo.emulator.api_url}/emulator/requests`)).json();
+    return requests.filter((entry) => entry.path.startsWith(`/fn/${demo.emulator.function_id}`));
+  }
+
+  test("the page says it is the emulator's console, that its secret key is the emulator's, and how to do it against Scaleway", async () => {
+    const notice = await page.locator("#console-notice").innerText();
+    assert.match(notice, /This is the console of scw-emulator/);
+    assert.match(notice, /secret key below is the emulator's own.*opens nothing on Scaleway/s);
+    assert.match(notice, /from a server/);
+    assert.match(notice, /through an edge proxy that holds its key/);
+    assert.match(await page.locator("#secret-key-hint").textContent(), /emulator's secret key\. Never type a Scaleway secret key into a web page/);
+  });
+
+  test("an API on another origin, as Scaleway's is for any page, is blocked, and the error says to call it from a server", async () => {
+    const elsewhere = new URL(crossOriginFunction).origin;
+    await page.getByLabel("API URL").fill(elsewhere);
+    await page.getByRole("button", { name: "Connect" }).click();
+    const error = page.locator("#connect-error");
+    await eventually(async () => assert.match(await error.textContent(),
+      new RegExp(`no answer from ${elsewhere}: Scaleway's API answers no page on another origin.*from a server`)));
+    await page.getByLabel("API URL").fill(demo.emulator.api_url);
+    await user.openFunctionSecurity(demo.emulator.secret_key);
+  });
+
+  test("a new key is shown as propagating until every IAM instance admits it", async () => {
+    await user.generate({ description: "Fresh key" });
+    await user.takeSecret("Copy your API key secret");
+    const fresh = user.keyRow("Fresh key");
+    await eventually(async () => assert.match(await fresh.textContent(), /Propagating.*calls may be refused until \d/));
+    await eventually(async () => assert.doesNotMatch(await fresh.textContent(), /Propagating/), (PROPAGATION_S + 5) * 1000);
+    assert.match(await fresh.textContent(), /SCW[A-Z0-9]{17}/);
+  });
+
+  test("a direct call from the page's origin to the function's is blocked by the browser, and the panel says why", async () => {
+    await page.getByRole("radio", { name: ROUTES.direct }).check();
+    const hint = await page.locator("#route-hint").textContent();
+    assert.ok(hint.includes(crossOriginFunction) && hint.includes(new URL(demo.emulator.api_url).origin), hint);
+    const before = (await functionCalls()).length;
+    await user.callWith("Fresh key");
+    await eventually(async () => assert.equal(await user.invokeStatus(), "Blocked by the browser"));
+    assert.match(await user.invokeAuth(), /from another origin, with IAM API key “Fresh key”/);
+    const explanation = await page.locator("#invoke-explain").textContent();
+    assert.match(explanation, /CORS preflight.*never carries a credential.*refuses it with 403, as Scaleway's does.*never sent/s);
+    assert.match(explanation, /through a proxy that holds its key, or from a server/);
+
+    // What reached the gateway: the preflight, without credential, refused; never the call itself.
+    await eventually(async () => {
+      const calls = (await functionCalls()).slice(before);
+      assert.deepEqual(calls.map(({ method, status, reason }) => [method, status, reason]), [["OPTIONS", 403, "missing"]]);
+    });
+    const preflight = page.locator("#activity-rows tr", { hasText: `OPTIONS /fn/${demo.emulator.function_id}` }).first();
+    await eventually(async () => assert.match(await preflight.textContent(), /403.*no credential/));
+  });
+
+  test("through the proxy the call answers 200, and Activity names the proxy's key, admitted by the gateway", async () => {
+    const proxyKey = user.keyRow("Edge proxy of the demo");
+    await eventually(async () => assert.match(await proxyKey.textContent(), new RegExp(demo.key.accessKey)));
+    await eventually(async () => assert.doesNotMatch(await proxyKey.textContent(), /Propagating/), (PROPAGATION_S + 5) * 1000);
+
+    await page.getByRole("radio", { name: ROUTES.proxy }).check();
+    assert.equal(await page.getByLabel("Proxy URL").inputValue(), demo.proxy.url);
+    assert.equal(await page.getByLabel("App key").inputValue(), demo.proxy.appKey);
+    assert.equal(await page.getByLabel("Credential", { exact: true }).isVisible(), false, "the page picks no credential for the proxy");
+    await page.getByLabel("Path", { exact: true }).fill("/orders?id=42");
+    await page.getByRole("button", { name: "Call through the proxy" }).click();
+    await eventually(async () => assert.match(await user.invokeStatus(), /^200/));
+    assert.match(await user.invokeAuth(), /through the edge proxy, with the page's app key only/);
+    assert.match(await page.locator("#invoke-explain").textContent(), /added its IAM API key.*this page sent only its app key/s);
+    const echo = JSON.parse(await page.locator("#invoke-response").textContent());
+    assert.deepEqual([echo.method, echo.path, echo.query], ["GET", "/orders", "id=42"]);
+
+    const proxied = page.locator("#activity-rows tr", { hasText: `GET /fn/${demo.emulator.function_id}/orders` }).first();
+    await eventually(async () => {
+      const text = await proxied.textContent();
+      assert.match(text, /200/);
+      assert.ok(text.includes(`${demo.key.accessKey} (Edge proxy of the demo)`), text);
+    });
+    const [logged] = (await functionCalls()).filter((entry) => entry.path.endsWith("/orders")).slice(-1);
+    assert.deepEqual(logged.credential, { access_key: demo.key.accessKey });
+  });
+
+  test("the page never held the proxy's key: not in its DOM, its state, its storage, its requests or their answers", async () => {
+    const secret = demo.key.secretKey;
+    const held = await page.evaluate(async () => {
+      const { session, state } = await import("/store.js");
+      const fields = [...document.querySelectorAll("input, textarea, select")].map((field) => field.value);
+      return JSON.stringify({
+        html: document.documentElement.outerHTML, fields,
+        session: session.entries(), state: { ...state, client: null, pkg: null },
+        storage: [{ ...localStorage }, { ...sessionStorage }], cookies: document.cookie,
+      });
+    });
+    assert.ok(!held.includes(secret), "the page holds the proxy's secret");
+    assert.ok(held.includes(demo.proxy.appKey), "the check looks where the page keeps what it has");
+    for (const request of browserDemo.foreignRequests) {
+      const sent = JSON.stringify([request.url(), await request.allHeaders(), request.postData()]);
+      assert.ok(!sent.includes(secret), `${request.url()} carried the proxy's secret`);
+    }
+    const answers = await browserDemo.received();
+    assert.ok(answers.length > 0 && answers.every((text) => !text.includes(secret)), "an answer carried the proxy's secret");
+  });
+
+  test("only the proxy and the blocked function were called on other origins, and the console shows nothing else", () => {
+    const origins = new Set(browserDemo.foreignRequests.map((request) => new URL(request.url()).origin));
+    assert.deepEqual([...origins].sort(), [new URL(crossOriginFunction).origin, demo.proxy.url].sort());
+    assert.deepEqual(browserDemo.consoleErrors, []);
+  });
+
+  test("the page opened on localhost works the same: its API on its own origin, the proxy allowing it", async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(demo.pageUrl.replace("127.0.0.1", "localhost"));
+      await other.locator("body[data-ready=true]").waitFor({ state: "attached" });
+      assert.equal(await other.getByLabel("API URL").inputValue(), `http://localhost:${new URL(demo.emulator.api_url).port}`);
+      await steps(other).openFunctionSecurity(demo.emulator.secret_key);
+      await other.getByRole("button", { name: "Call through the proxy" }).click();
+      await eventually(async () => assert.match(await other.locator("#invoke-status").textContent(), /^200/));
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("the Security page reads well at 1280 px and at 375 px", async () => {
+    await mkdir(screenshots, { recursive: true });
+    await page.locator("#function-title").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshots, "demo-desktop.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 375, `the page scrolls sideways at 375 px (${overflow} px wide)`);
+    await page.screenshot({ path: path.join(screenshots, "demo-mobile.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+describe("make demo's launcher (scripts/demo.mjs): what it starts, it stops", () => {
+  /** Runs the launcher in a process group of its own, as a terminal runs `make demo`. */
+  function launch(args) {
+    const child = spawn(process.execPath, [path.join(root, "scripts/demo.mjs"), "--emulator", emulatorBin, "--port", "0", ...args],
+      { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (err += chunk));
+    const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
+    return { child, exited, out: () => out, err: () => err };
+  }
+
+  /** The value of a banner row, e.g. "Edge proxy". */
+  const row = (banner, label) => new RegExp(`^  ${label} +(\\S+)`, "m").exec(banner)?.[1];
+
+  const answers = (url) => fetch(url).then(() => true, () => false);
+
+  async function startedDemo(emulatorFlags = []) {
+    const demo = launch(["--proxy-port", String(await freePort()), "--", ...emulatorFlags]);
+    await eventually(() => assert.match(demo.out(), /Ctrl-C stops/, demo.err()), 30_000);
+    const urls = { api: row(demo.out(), "API URL"), proxy: row(demo.out(), "Edge proxy") };
+    assert.ok(await answers(urls.api) && await answers(urls.proxy), demo.out());
+    return { ...demo, urls };
+  }
+
+  test("the banner names the page, the API, the proxy and its propagating key, and never a secret but the emulator's", async () => {
+    const demo = await startedDemo(["--iam-propagation", "30s"]);
+    try {
+      const banner = demo.out();
+      assert.match(row(banner, "Demo page"), /^http:\/\/127\.0\.0\.1:\d+\/#proxy=http:\/\/127\.0\.0\.1:\d+&app-key=\w+$/);
+      assert.match(banner, /Proxy's key +SCW[A-Z0-9]{17}, an IAM API key made for it: its secret stays in the proxy/);
+      assert.match(banner, /Propagating +until .+: IAM may refuse the new key now and then/);
+      const info = await (await fetch(`${demo.urls.api}/emulator/info`)).json();
+      const known = new Set([info.secret_key, info.project_id, info.function_id]);
+      const uuids = banner.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g);
+      assert.deepEqual(uuids.filter((uuid) => !known.has(uuid)), [], "a UUID in the banner that is not the emulator's");
+    } finally {
+      process.kill(-demo.child.pid, "SIGINT");
+      await demo.exited;
+    }
+  });
+
+  test("Ctrl-C stops the emulator and the proxy: nothing is left running", async () => {
+    const demo = await startedDemo();
+    process.kill(-demo.child.pid, "SIGINT");
+    assert.equal(await demo.exited, 0, demo.err());
+    assert.deepEqual([await answers(demo.urls.api), await answers(demo.urls.proxy)], [false, false]);
+  });
+
+  test("a SIGTERM to the launcher alone stops both too", async () => {
+    const demo = await startedDemo();
+    demo.child.kill("SIGTERM");
+    assert.equal(await demo.exited, 0, demo.err());
+    assert.deepEqual([await answers(demo.urls.api), await answers(demo.urls.proxy)], [false, false]);
+  });
+
+  test("a proxy port already in use stops the demo with a message naming it, and the emulator with it", async () => {
+    const taken = createServer();
+    await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = taken.address().port;
+    try {
+      const demo = launch(["--proxy-port", String(port)]);
+      assert.equal(await demo.exited, 1);
+      assert.match(demo.err(), new RegExp(`demo: the edge proxy exited \\(1\\)[\\s\\S]*EADDRINUSE[\\s\\S]*:${port}`));
+      const api = /listening on (\S+)/.exec(demo.err())[1];
+      assert.equal(await answers(api), false, "the emulator was stopped");
+    } finally {
+      taken.close();
+    }
+  });
+
+  test("a missing emulator binary is named, with the command that builds it", async () => {
+    const demo = launch(["--emulator", "/nonexistent/scw-emulator"]);
+    assert.equal(await demo.exited, 1);
+    assert.equal(demo.err(), "demo: no emulator at /nonexistent/scw-emulator: build it with cargo build --release -p scw-emulator (make demo does)\n");
+  });
+
+  test("a bad port is refused before anything starts", async () => {
+    const demo = launch(["--proxy-port", "0"]);
+    assert.equal(await demo.exited, 1);
+    assert.equal(demo.err(), "demo: --proxy-port must be a port number (1 to 65535), not \"0\"\n");
   });
 });

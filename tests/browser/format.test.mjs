@@ -1,7 +1,10 @@
 // The words the demo page shows for expiries and errors (www/format.js has no DOM, so Node runs it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { defaultExpiry, describeError, expiryState, expiryWarning, relativeExpiry, toDateTimeLocal } from "../../www/format.js";
+import {
+  apiRefusal, crossOriginRefusal, defaultExpiry, describeError, expiryState, expiryWarning, isBlockedFetch, preflightCause,
+  relativeExpiry, toDateTimeLocal,
+} from "../../www/format.js";
 
 const now = new Date("2027-01-10T12:00:00Z");
 const after = (ms) => new Date(now.getTime() + ms);
@@ -72,4 +75,36 @@ test("new keys and tokens are offered an expiry 30 days ahead, as a datetime-loc
   const local = new Date(2027, 0, 10, 9, 5);
   assert.equal(toDateTimeLocal(local), "2027-01-10T09:05");
   assert.equal(defaultExpiry(local), toDateTimeLocal(new Date(2027, 1, 9, 9, 5)));
+});
+
+test("a call to another origin needs a preflight with a credential, another method or JSON, not as a plain GET or text POST", () => {
+  const call = (method, headers = {}) => ({ method, headers });
+  assert.equal(preflightCause(call("GET"), true), "with an X-Auth-Token header");
+  assert.equal(preflightCause(call("DELETE"), false), "with the method DELETE");
+  assert.equal(preflightCause(call("POST", { "Content-Type": "application/json" }), false), "with a JSON body");
+  assert.equal(preflightCause(call("GET"), false), null);
+  assert.equal(preflightCause(call("POST", { "Content-Type": "text/plain" }), false), null);
+});
+
+test("a blocked call to another origin is explained: a refused preflight, or a refusal the page may not read", () => {
+  assert.equal(crossOriginRefusal("with an X-Auth-Token header", true),
+    "The browser blocked this call. A call to another origin with an X-Auth-Token header is preceded by a CORS preflight: " +
+    "an OPTIONS request, which never carries a credential. The gateway refuses it with 403, as Scaleway's does " +
+    "(“no credential” in Activity), so the call itself was never sent. " +
+    "Call the function through a proxy that holds its key, or from a server.");
+  assert.doesNotMatch(crossOriginRefusal("with a JSON body", false), /Activity/, "no Activity panel off the emulator");
+  assert.equal(crossOriginRefusal(null, true),
+    "The browser hid the answer. The call went out without a credential and the gateway refused it (403 in Activity); " +
+    "the answer has no CORS headers, so this page may not read it.");
+});
+
+test("an API the browser cannot reach is explained: no CORS on Scaleway's API, so call it from a server", () => {
+  const blocked = Object.assign(new Error("network error: Failed to fetch"), { name: "NetworkError", type: "network_error" });
+  assert.equal(isBlockedFetch(blocked), true);
+  assert.equal(isBlockedFetch(new TypeError("Failed to fetch")), true);
+  assert.equal(isBlockedFetch(Object.assign(new Error("authentication is denied"), { name: "DeniedAuthenticationError" })), false);
+  assert.equal(apiRefusal(blocked, "https://api.scaleway.com"),
+    "NetworkError (network_error): network error: Failed to fetch. The browser got no answer from https://api.scaleway.com: " +
+    "Scaleway's API answers no page on another origin (it sends no CORS headers). " +
+    "Manage keys and functions from a server instead (FunctionsClient in Node, Deno or Bun).");
 });

@@ -10,13 +10,14 @@ use crate::jwt::application_claim;
 use crate::model::Scope;
 use crate::propagation::Denial;
 use crate::refusal::Reason;
+use crate::requests::Credential;
 
 /// Permission sets that open a project's private functions to an IAM application.
 pub const FUNCTION_ACCESS: [&str; 2] = ["FunctionsPrivateAccess", "FunctionsFullAccess"];
 
 /// Lets a call through to a private function with a valid token for it, or with the secret key
-/// of an IAM API key allowed to call the functions of its project.
-pub fn check(app: &App, target: &Target, headers: &HeaderMap) -> Result<(), Reason> {
+/// of an IAM API key allowed to call the functions of its project; says which one it was.
+pub fn check(app: &App, target: &Target, headers: &HeaderMap) -> Result<Credential, Reason> {
     let credential = (headers.get("x-auth-token"))
         .ok_or(Reason::Missing)?
         .to_str()
@@ -42,7 +43,7 @@ pub fn check(app: &App, target: &Target, headers: &HeaderMap) -> Result<(), Reas
         Scope::Namespace(id) => id == target.namespace_id,
     };
     if opens && claims.application_claim == application_claim(token.scope) {
-        Ok(())
+        Ok(Credential::TokenId(token_id))
     } else {
         Err(Reason::OtherScope)
     }
@@ -51,7 +52,7 @@ pub fn check(app: &App, target: &Target, headers: &HeaderMap) -> Result<(), Reas
 /// An IAM secret key opens the function when it is live and its application holds a policy
 /// granting function access on the namespace's project (or its whole organization), once the
 /// IAM instance answering the call knows of both.
-fn api_key(app: &App, secret: Uuid, target: &Target) -> Result<(), Reason> {
+fn api_key(app: &App, secret: Uuid, target: &Target) -> Result<Credential, Reason> {
     let state = app.store.read();
     let key = state.api_key_by_secret(secret).ok_or(Reason::Revoked)?;
     let now = OffsetDateTime::now_utc();
@@ -64,8 +65,10 @@ fn api_key(app: &App, secret: Uuid, target: &Target) -> Result<(), Reason> {
         Some(target.project_id),
     );
     let instance = app.propagation.instance();
-    (app.propagation.admit(instance, key, rules, now)).map_err(|denial| match denial {
-        Denial::NoGrant => Reason::NoPolicy,
-        Denial::Propagating => Reason::Propagating,
-    })
+    (app.propagation.admit(instance, key, rules, now))
+        .map(|()| Credential::AccessKey(key.access_key.clone()))
+        .map_err(|denial| match denial {
+            Denial::NoGrant => Reason::NoPolicy,
+            Denial::Propagating => Reason::Propagating,
+        })
 }

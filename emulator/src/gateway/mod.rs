@@ -88,7 +88,11 @@ async fn serve(app: &Shared, function_id: Uuid, path: String, request: Request) 
     }
     let headers = cors.map(|_| request.headers().clone());
     let mut response = match admit::check(app, &target, request.headers()) {
-        Ok(()) => dispatch(app, &target, path, request).await,
+        Ok(credential) => {
+            let mut response = dispatch(app, &target, path, request).await;
+            response.extensions_mut().insert(credential);
+            response
+        }
         Err(reason) => Refusal::Forbidden(reason).into_response(),
     };
     if let (Some(cors), Some(headers)) = (cors, headers) {
