@@ -16,7 +16,7 @@ DEMO_FLAGS ?= --iam-propagation 30s
 setup:
 	scripts/setup.sh wasm npm
 
-## pkg/: the npm package, two entries (cargo, wasm-bindgen, wasm-opt -Oz, esbuild, types, package.json)
+## pkg/: the npm package, three entries (cargo, wasm-bindgen, wasm-opt -Oz, esbuild, types, package.json)
 build: setup
 	scripts/build-pkg.sh
 
@@ -31,15 +31,19 @@ lint: setup
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features client $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --lib --no-default-features --features proxy $(WASM) -- -D warnings
 	cargo clippy --quiet -p scw-functions-auth --all-targets $(WASM) -- -D warnings
+	cargo clippy --quiet -p scw-functions-auth --lib --features test-panic $(WASM) -- -D warnings
 
 test-rust:
 	cargo test --workspace
 	cargo test -p scw-functions-auth --lib --no-default-features
 
-# The JS boundary's wasm-bindgen tests, under Node.
+# The crate is a wasm-pack crate: `wasm-pack test --node` runs the JS boundary's wasm-bindgen tests
+# (tests/wasm.rs) under Node, and `wasm-pack build` makes its package (into target/, unused beyond).
 test-wasm: setup
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -p scw-functions-auth $(WASM) --test wasm
+	scripts/setup.sh wasm-pack
+	wasm-pack test --node -- --test wasm
+	wasm-pack --quiet build --dev --target web --no-pack --out-dir target/wasm-pack
+	test -f target/wasm-pack/scw_functions_auth_bg.wasm
 
 # The full entry built with a deliberate panic (cargo feature test-panic), for tests/js/panic.test.mjs.
 panic-probe: setup
@@ -103,7 +107,9 @@ demo: build
 	cargo build --quiet --release -p scw-emulator
 	node scripts/demo.mjs --port $(PORT) --proxy-port $(PROXY_PORT) -- $(DEMO_FLAGS)
 
+# FunctionProxy's guard runs in workerd too: the runtimes' npm projects bring it.
 bench: build
-	scripts/setup.sh bench
+	scripts/setup.sh bench browser
+	tests/runtimes/install.sh
 	cargo build --quiet --release -p scw-emulator
 	bench/run.sh

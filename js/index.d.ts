@@ -71,7 +71,7 @@ export interface FunctionsClientOptions {
   region?: Region;
   /** Default `https://api.scaleway.com`; http only for localhost and 127.0.0.1. */
   apiUrl?: string;
-  /** Deadline of one call, retries included. Default 30000. */
+  /** Deadline of one call, retries included: its request is aborted then (`TimeoutError`). Default 30000. */
   timeoutMs?: number;
   /** Retries of GET and DELETE on 429, 502, 503, 504 and network failures. Default 2. */
   retries?: number;
@@ -250,12 +250,20 @@ export interface ErrorDetail {
   current?: number;
 }
 
-/** Base class of every error of the library. */
+/**
+ * Base class of every error of the library. `instanceof` works across the package's entries and
+ * across two copies of the package in one program.
+ */
 export class ScwError extends Error {
   constructor(message?: string, fields?: object);
-  /** HTTP status, for answers of the API. */
+  /** HTTP status, for answers of the API (a refused redirect's too). */
   readonly status?: number;
-  /** Scaleway error type (`not_found`, `invalid_arguments`...), or `validation_error`, `network_error`, `timeout`, `aborted`. */
+  /**
+   * Scaleway error type (`not_found`, `invalid_arguments`...), or `validation_error`,
+   * `network_error`, `redirect_refused` (a NetworkError: the API answered with a redirect, which is
+   * never followed), `unexpected_response` (a success whose body is not what the API sends),
+   * `timeout`, `aborted`, or `panic` (a bug of the library, reported as a plain ScwError).
+   */
   readonly type: string;
   readonly resource?: string;
   readonly resourceId?: string;
@@ -279,7 +287,9 @@ export class TooManyRequestsError extends ScwError {}
 export class ValidationError extends ScwError {
   readonly field: string;
 }
+/** No usable answer: the network failed, or the API answered with a redirect (`type` `redirect_refused`). */
 export class NetworkError extends ScwError {}
+/** `timeoutMs` passed (the request was aborted), or the caller's `AbortSignal.timeout` did. */
 export class TimeoutError extends ScwError {}
 /** The caller's signal aborted the call (`name` is "AbortError"). */
 export class AbortError extends ScwError {}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there.
-# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny]   (no argument: wasm npm)
+# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny] [wasm-pack]   (no argument: wasm npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_DENY_VERSION=0.20.2
+WASM_PACK_VERSION=0.15.1
 # wasm-bindgen-cli must match the wasm-bindgen the crate is locked to: each version goes to a
 # folder of its own (scripts/wasm-bindgen-bin.sh), so that checkouts locked to different versions
 # can share a machine.
@@ -37,6 +38,10 @@ setup_wasm() {
   fi
 }
 
+setup_wasm_pack() {
+  cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
+}
+
 setup_deny() {
   cargo_tool cargo-deny "$CARGO_DENY_VERSION" cargo-deny
 }
@@ -65,6 +70,7 @@ for part in "$@"; do
     browser) apt_install chromium chromium ;;
     bench) apt_install wrk wrk ;;
     deny) setup_deny ;;
+    wasm-pack) setup_wasm_pack ;;
     *) say "unknown part: $part"; exit 2 ;;
   esac
 done

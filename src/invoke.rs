@@ -68,6 +68,11 @@ pub enum Next {
     },
 }
 
+/// True for the statuses fetch follows as redirects.
+pub fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
 /// Where a redirect points: its absolute URL and that URL's origin, as the host resolved them.
 #[derive(Debug, Clone, Copy)]
 pub struct Target<'a> {
@@ -107,7 +112,7 @@ impl Redirects {
     /// had none or it is not a URL). Methods change like fetch's: 303 makes anything but HEAD a
     /// GET, 301 and 302 make a POST one.
     pub fn next(&mut self, status: u16, target: Option<Target<'_>>) -> Result<Next, Error> {
-        let Some(target) = target.filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308)) else {
+        let Some(target) = target.filter(|_| is_redirect(status)) else {
             return Ok(Next::Answer);
         };
         let as_get = (status == 303 && self.method != "HEAD")

@@ -1,6 +1,8 @@
 //! Input checks done before any request: ids, regions, URLs, header values, numbers and dates.
 
 use crate::error::Error;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// Regions where Serverless Functions exist.
 pub const REGIONS: [&str; 3] = ["fr-par", "nl-ams", "pl-waw"];
@@ -189,117 +191,11 @@ pub fn future_ms(ms: Option<f64>, now_ms: f64) -> Result<f64, Error> {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-fn digits(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(s.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
-}
-
-/// Epoch milliseconds of a checked calendar date and time of day.
-fn epoch_ms(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<f64> {
-    let ok = (1..=12).contains(&mo)
-        && d >= 1
-        && d <= days_in_month(y, mo)
-        && h < 24
-        && mi < 60
-        && s < 60;
-    ok.then(|| (((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s) as f64 * 1000.0)
-}
-
-/// Parses an RFC 3339 timestamp (`2027-01-31T12:00:00Z`, fractions and offsets allowed) to epoch milliseconds.
+/// Parses an RFC 3339 timestamp (`2027-01-31T12:00:00Z`, fractions and offsets allowed) to epoch
+/// milliseconds; None for anything else, an impossible date included.
 pub fn rfc3339_ms(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let field = |from: usize, to: usize| b.get(from..to).and_then(digits);
-    let sep = |at: usize, c: &[u8]| b.get(at).is_some_and(|x| c.contains(x));
-    if b.len() < 20
-        || !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":"))
-    {
-        return None;
-    }
-    let base = epoch_ms(
-        field(0, 4)?,
-        field(5, 7)?,
-        field(8, 10)?,
-        field(11, 13)?,
-        field(14, 16)?,
-        field(17, 19)?,
-    )?;
-    let mut rest = b.get(19..)?;
-    let mut frac = 0.0;
-    if let Some(tail) = rest.strip_prefix(b".") {
-        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        let ms_digits = tail.get(..n.min(3))?;
-        frac = digits(ms_digits)? as f64 * [100.0, 10.0, 1.0][ms_digits.len() - 1];
-        rest = tail.get(n..)?;
-    }
-    let offset_min = match rest {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = digits(&[*h1, *h2])?;
-            let m = digits(&[*m1, *m2])?;
-            if h > 23 || m > 59 {
-                return None;
-            }
-            if *sign == b'+' {
-                h * 60 + m
-            } else {
-                -(h * 60 + m)
-            }
-        }
-        _ => return None,
-    };
-    Some(base + frac - offset_min as f64 * 60_000.0)
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, the HTTP date of `Retry-After`) to epoch milliseconds.
-pub fn http_date_ms(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    if b.len() != 29 || b.get(3) != Some(&b',') || !s.ends_with(" GMT") {
-        return None;
-    }
-    let month = s.get(8..11)?;
-    let mo = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| *m == month)? as i64
-        + 1;
-    let field = |from: usize, to: usize| b.get(from..to).and_then(digits);
-    if b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
-        return None;
-    }
-    epoch_ms(
-        field(12, 16)?,
-        mo,
-        field(5, 7)?,
-        field(17, 19)?,
-        field(20, 22)?,
-        field(23, 25)?,
-    )
+    let at = OffsetDateTime::parse(s, &Rfc3339).ok()?;
+    Some((at.unix_timestamp_nanos() / 1_000_000) as f64)
 }
 
 #[cfg(test)]
@@ -493,14 +389,5 @@ mod tests {
         );
         assert!(future_ms(Some(f64::NAN), 1.0).is_err());
         assert!(future_ms(None, 1.0).is_err());
-    }
-
-    #[test]
-    fn http_dates_of_retry_after_are_understood() {
-        assert_eq!(
-            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777_000.0)
-        );
-        assert_eq!(http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"), None);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{get, jwt_claims, network_failure};
 use crate::error::Error;
-use crate::invoke::{Gateway, Next, Redirects, Target};
+use crate::invoke::{is_redirect, Gateway, Next, Redirects, Target};
 use crate::shape;
 use crate::surface::{guarded, guarded_promise};
 use crate::wire::Json;
@@ -74,7 +74,9 @@ pub struct Call {
     init: RequestInit,
     headers: Headers,
     signal: Option<AbortSignal>,
-    /// None when the caller chose its own redirect mode (`manual` or `error`), obeyed as is.
+    /// False when the caller chose its own redirect mode (`manual` or `error`), obeyed as is.
+    follows: bool,
+    /// The rules of this call's redirects, made at its first: most calls have none.
     redirects: Option<Redirects>,
 }
 
@@ -92,25 +94,20 @@ impl Call {
             .map_err(|_| Error::invalid("token", "is not a valid header value"))?;
         init.set_headers(&headers);
         let signal = get(&init, "signal").dyn_into::<AbortSignal>().ok();
-        let redirects = match init.get_redirect() {
-            Some(RequestRedirect::Manual | RequestRedirect::Error) => None,
-            _ => {
-                init.set_redirect(RequestRedirect::Manual);
-                let origin = Url::new(url).map(|u| u.origin()).unwrap_or_default();
-                let method = init.get_method().unwrap_or_else(|| "GET".into());
-                Some(Redirects::new(
-                    &origin,
-                    &method,
-                    replayable(&init.get_body()),
-                ))
-            }
-        };
+        let follows = !matches!(
+            init.get_redirect(),
+            Some(RequestRedirect::Manual | RequestRedirect::Error)
+        );
+        if follows {
+            init.set_redirect(RequestRedirect::Manual);
+        }
         Ok(Call {
             url: url.into(),
             init,
             headers,
             signal,
-            redirects,
+            follows,
+            redirects: None,
         })
     }
 
@@ -166,10 +163,12 @@ impl Call {
 
     /// The answer for the caller, or None once the call was turned towards a redirect's target.
     fn answered(&mut self, response: Response) -> Result<Option<Response>, Error> {
-        let Some(redirects) = &mut self.redirects else {
+        if !self.follows {
             return Ok(Some(response));
-        };
-        if response.type_() == ResponseType::Opaqueredirect {
+        }
+        let status = response.status();
+        // A browser answers a redirect it hides with status 0.
+        if status == 0 && response.type_() == ResponseType::Opaqueredirect {
             discard(&response);
             return Err(Error::Network(
                 "the function answered with a redirect, which is not followed in a browser: \
@@ -177,11 +176,20 @@ impl Call {
                     .into(),
             ));
         }
+        if !is_redirect(status) {
+            return Ok(Some(response));
+        }
+        let (url, init) = (&self.url, &self.init);
+        let redirects = self.redirects.get_or_insert_with(|| {
+            let origin = Url::new(url).map(|u| u.origin()).unwrap_or_default();
+            let method = init.get_method().unwrap_or_else(|| "GET".into());
+            Redirects::new(&origin, &method, replayable(&init.get_body()))
+        });
         let location = response.headers().get("location").ok().flatten();
-        let target = (location.and_then(|l| Url::new_with_base(&l, &self.url).ok()))
+        let target = (location.and_then(|l| Url::new_with_base(&l, url).ok()))
             .map(|u| (u.href(), u.origin()));
         let next = redirects.next(
-            response.status(),
+            status,
             target.as_ref().map(|(url, origin)| Target { url, origin }),
         )?;
         let Next::Follow {

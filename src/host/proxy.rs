@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::invoke::Invoker;
 use crate::proxy::{self, Answer, Decision, Head, Policy};
 use gloo_timers::callback::Timeout;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -82,20 +82,39 @@ impl JsProxy {
         }
     }
 
-    /// True only when `authorize` resolves to `true`; a throw or a rejection is a refusal.
+    /// True only when `authorize` returns or resolves to `true`; a throw or a rejection is a refusal.
     async fn authorized(&self, request: &Request) -> bool {
         let Ok(verdict) = self.authorize.call1(&JsValue::UNDEFINED, request) else {
             return false;
         };
+        if let Some(answer) = verdict.as_bool() {
+            return answer;
+        }
         let verdict = JsFuture::from(Promise::resolve(&verdict)).await;
         verdict.ok().and_then(|v| v.as_bool()) == Some(true)
     }
 }
 
-/// The request to the function, and its deadline while the function has not begun its answer.
+/// The request to the function, with what ends it while the function has not begun its answer:
+/// a deadline, and the caller going away. Once the answer began, its body is the caller's: a
+/// caller that goes away cancels it, which ends the function's call too.
 struct Upstream {
     init: RequestInit,
     _deadline: Timeout,
+    _caller: Option<CallerGone>,
+}
+
+/// Forwards the abort of the caller's signal to the function's call, until dropped.
+struct CallerGone {
+    signal: AbortSignal,
+    forward: Closure<dyn FnMut()>,
+}
+
+impl Drop for CallerGone {
+    fn drop(&mut self) {
+        let forward = self.forward.as_ref().unchecked_ref();
+        let _ = (self.signal).remove_event_listener_with_callback("abort", forward);
+    }
 }
 
 impl Upstream {
@@ -115,23 +134,41 @@ impl Upstream {
                 controller.abort_with_reason(&late.map_or(JsValue::UNDEFINED, JsValue::from));
             })
         };
-        let signals = Array::of1(&controller.signal());
-        let caller: JsValue = request.signal().into();
-        if !caller.is_undefined() {
-            signals.push(&caller);
-        }
         let init = RequestInit::new();
         init.set_method(&request.method());
         init.set_headers(&headers);
         init.set_body(&request.body().map_or(JsValue::NULL, JsValue::from));
         init.set_redirect(RequestRedirect::Manual);
-        init.set_signal(Some(&AbortSignal::any(&signals)));
+        init.set_signal(Some(&controller.signal()));
         // A streamed request body needs half duplex (fetch in Node and Deno refuse it otherwise).
         Reflect::set(&init, &"duplex".into(), &"half".into()).map_err(host_failure)?;
         Ok(Upstream {
             init,
             _deadline: deadline,
+            _caller: CallerGone::watch(request, controller)?,
         })
+    }
+}
+
+impl CallerGone {
+    /// Aborts `controller` when the caller's signal aborts (at once when it already has); None
+    /// for a runtime whose requests have no signal.
+    fn watch(request: &Request, controller: AbortController) -> Result<Option<Self>, Error> {
+        let signal: JsValue = request.signal().into();
+        let Ok(signal) = signal.dyn_into::<AbortSignal>() else {
+            return Ok(None);
+        };
+        if signal.aborted() {
+            controller.abort_with_reason(&signal.reason());
+            return Ok(None);
+        }
+        let forward = {
+            let signal = signal.clone();
+            Closure::<dyn FnMut()>::new(move || controller.abort_with_reason(&signal.reason()))
+        };
+        (signal.add_event_listener_with_callback("abort", forward.as_ref().unchecked_ref()))
+            .map_err(host_failure)?;
+        Ok(Some(CallerGone { signal, forward }))
     }
 }
 
@@ -152,11 +189,9 @@ fn copy_without(from: &Headers, dropped: &[String]) -> Result<Headers, Error> {
 /// The function's answer for the browser: status and body as they come, headers without the
 /// hop-by-hop ones and the credential, plus the proxy's CORS headers.
 fn relay(response: &Response, cors: proxy::Headers) -> Result<Response, Error> {
-    let connection = response.headers().get("connection").ok().flatten();
-    let headers = copy_without(
-        &response.headers(),
-        &proxy::response_dropped(connection.as_deref()),
-    )?;
+    let answered = response.headers();
+    let connection = answered.get("connection").ok().flatten();
+    let headers = copy_without(&answered, &proxy::response_dropped(connection.as_deref()))?;
     for (name, value) in cors {
         headers.append(name, &value).map_err(host_failure)?;
     }

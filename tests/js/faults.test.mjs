@@ -49,7 +49,7 @@ test("retries give up after the configured number with the last answer", async (
   assert.equal(seen.length, 2);
 });
 
-test("listTokens, whose first attempt is sent at once, retries as every read does", async () => {
+test("listTokens retries as every read does", async () => {
   const page = JSON.stringify({ tokens: [JSON.parse(token)], total_count: 1 });
   play({ status: 503 }, { reset: true }, { status: 200, body: page });
   const listed = await client({ retries: 2 }).listTokens();
@@ -80,4 +80,33 @@ test("truncated JSON or an HTML page is a clear error, never a crash", async () 
   assert.equal(err.message, "HTTP 500: <!doctype html><h1>Internal</h1>");
   play();
   assert.equal((await client().getToken(ID)).id, ID);
+});
+
+test("a success whose body is not JSON, or JSON of the wrong shape, is a ScwError with the status, and the next call works", async () => {
+  const c = client({ retries: 0 });
+  const calls = {
+    getToken: () => c.getToken(ID),
+    listTokens: () => c.listTokens(),
+    listAllTokens: () => c.listAllTokens(),
+    createToken: () => c.createToken({ functionId: ID }),
+    listNamespaces: () => c.listNamespaces(),
+    getFunction: () => c.getFunction(ID),
+    listFunctionAccessKeys: () => c.listFunctionAccessKeys({ projectId: ID, organizationId: ID }),
+  };
+  const bodies = ["<html>", "", "null", "[]", "5", '"text"', "{}", '{"id":5,"status":[]}', '{"tokens":"x","total_count":"y"}',
+    '{"namespaces":{},"functions":7,"api_keys":null}', '{"tokens":[5],"total_count":1}', '{"tokens":[{"id":"x"}],"total_count":1}'];
+  for (const [name, call] of Object.entries(calls)) {
+    for (const body of bodies) {
+      play({ status: 200, body });
+      const outcome = await call().then((value) => ({ value }), (error) => ({ error }));
+      // A JSON object missing a list may read as an empty list; anything that is not an object never passes.
+      if (outcome.error === undefined && body.startsWith("{")) continue;
+      const { error } = outcome;
+      assert.ok(error instanceof ScwError, `${name} ${body}: ${error}`);
+      assert.equal(error.status, 200, `${name} ${body}`);
+      assert.equal(error.type, "unexpected_response", `${name} ${body}: ${error.message}`);
+    }
+    play({ status: 200, body: token });
+    assert.equal((await c.getToken(ID)).id, ID, `a call after ${name}'s bad answers`);
+  }
 });

@@ -81,3 +81,29 @@ test(`${cases.length} hostile inputs each give a ValidationError naming the fiel
     assert.equal((await c.getToken(t.id)).id, t.id, `a valid call after: ${story}`);
   }
 });
+
+test("an option of the wrong type names the option and never quotes its value", async () => {
+  const secret = "99999999-8888-4777-8666-555555555555";
+  const key = emu.secret_key;
+  const cases = [
+    ["timeoutMs", "must be a number", () => new FunctionsClient({ secretKey: key, timeoutMs: secret })],
+    ["retries", "must be a number", () => new FunctionsClient({ secretKey: key, retries: [secret] })],
+    ["secretKey", "must be a string", () => new FunctionsClient({ secretKey: 424242 })],
+    ["region", "must be a string", () => new FunctionsClient({ secretKey: key, region: { name: secret } })],
+    ["description", "must be a string", (c) => c.createToken({ functionId: ID, description: 4.2 })],
+    ["deleteOld", "must be true or false", (c) => c.rotateFunctionAccessKey("SCW0123456789ABCDEFG", { deleteOld: secret })],
+    ["pageSize", "must be a number", (c) => c.listTokens({ pageSize: secret })],
+    ["signal", "must be an AbortSignal", (c) => c.listTokens({ signal: secret })],
+    ["expiresAt", "must be a Date or an RFC 3339 string", (c) => c.createToken({ functionId: ID, expiresAt: 5 })],
+    ["token", "must be a string", () => new PrivateFunction({ url: "https://f.example", token: 7 })],
+    ["tokenProvider", "must be a function", () => new PrivateFunction({ url: "https://f.example", tokenProvider: secret })],
+  ];
+  const c = new FunctionsClient({ secretKey: key, apiUrl: emu.api_url });
+  for (const [field, reason, call] of cases) {
+    const error = await Promise.resolve().then(() => call(c)).then(() => assert.fail(`${field} accepted`), (e) => e);
+    assert.ok(error instanceof ValidationError, `${field}: ${error}`);
+    assert.equal(error.field, field);
+    assert.equal(error.message, `${field} ${reason}`);
+    for (const text of [error.message, String(error), JSON.stringify(error)]) assert.ok(!text.includes(secret) && !text.includes("424242"), text);
+  }
+});

@@ -2,36 +2,20 @@
 // is misconfigured or hostile. Every FunctionsClient method, for every redirect status, refuses the
 // answer with a NetworkError naming the target's origin (never its path or query), and the other
 // origin receives nothing.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { lib } from "./support.mjs";
+import { lib, loopback } from "./support.mjs";
 
 const { FunctionsClient, NetworkError } = lib;
 const SECRET = "11111111-2222-4333-8444-555555555555";
 const ID = "22222222-3333-4444-8555-666666666666";
 
-/** A loopback HTTP server answering with `handler`, recording what it received. */
-async function server(handler) {
-  const seen = [];
-  const s = createServer((req, res) => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers });
-    handler(req, res);
-  });
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  return { seen, url: `http://127.0.0.1:${s.address().port}`, close: () => s.close() };
-}
-
 // The origin a redirect leads to: another port, hence another origin.
-const elsewhere = await server((req, res) => res.end("{}"));
+const elsewhere = await loopback((req, res) => res.end("{}"));
 let status = 302;
-const redirector = await server((req, res) =>
+const redirector = await loopback((req, res) =>
   res.writeHead(status, { location: `${elsewhere.url}/landed?stolen=query` }).end(),
 );
-after(() => {
-  elsewhere.close();
-  redirector.close();
-});
 
 const client = new FunctionsClient({ secretKey: SECRET, apiUrl: redirector.url, retries: 2 });
 const calls = {
