@@ -18,6 +18,10 @@ pub const DEFAULT_WINDOW_MS: u32 = 120_000;
 /// beyond a few times that is a mistake in the option rather than a slow IAM.
 pub const MAX_WINDOW_MS: u32 = 600_000;
 
+/// How far ahead of the local clock a creation time may be: clocks disagree by seconds, while a
+/// date further ahead is another date given by mistake (an expiry).
+const MAX_CLOCK_SKEW_MS: f64 = 300_000.0;
+
 /// The status of a call IAM refused, a new credential's included.
 const REFUSED: u16 = 403;
 
@@ -41,6 +45,12 @@ impl Propagation {
         Propagation {
             admitted_by_ms: Some(issued_at_ms.min(now_ms) + f64::from(window_ms)),
         }
+    }
+
+    /// True when `issued_at_ms` can be a credential's creation time, as seen at `now_ms`: a valid
+    /// time, not further ahead of the local clock than clocks disagree.
+    pub fn believable(issued_at_ms: f64, now_ms: f64) -> bool {
+        issued_at_ms.is_finite() && issued_at_ms <= now_ms + MAX_CLOCK_SKEW_MS
     }
 
     /// True while IAM may still refuse the credential.
@@ -189,6 +199,18 @@ mod tests {
         let ahead = Propagation::issued(90_000.0, DEFAULT_WINDOW_MS, 30_000.0);
         assert!(ahead.pending(149_000.0));
         assert!(!ahead.pending(150_000.0));
+    }
+
+    #[test]
+    fn a_creation_time_must_be_a_time_no_further_ahead_than_clocks_disagree() {
+        assert!(Propagation::believable(0.0, 1_000.0));
+        assert!(Propagation::believable(250_000.0, 1_000.0));
+        assert!(
+            !Propagation::believable(400_000.0, 1_000.0),
+            "an expiry given by mistake"
+        );
+        assert!(!Propagation::believable(f64::NAN, 1_000.0));
+        assert!(!Propagation::believable(f64::NEG_INFINITY, 1_000.0));
     }
 
     #[test]
