@@ -46,9 +46,10 @@ test-wasm: setup
 	test -f target/wasm-pack/scw_functions_auth_bg.wasm
 
 # The full entry built with a deliberate panic (cargo feature test-panic), for tests/js/panic.test.mjs.
+# A debug build in the default target folder, whose dependencies test-wasm has compiled already.
 panic-probe: setup
-	cargo build --quiet --target wasm32-unknown-unknown -p scw-functions-auth --features test-panic --target-dir target/panic
-	wasm-bindgen --target web --out-dir target/panic/pkg target/panic/wasm32-unknown-unknown/debug/scw_functions_auth.wasm
+	cargo build --quiet --target wasm32-unknown-unknown -p scw-functions-auth --features test-panic
+	wasm-bindgen --target web --out-dir target/panic/pkg target/wasm32-unknown-unknown/debug/scw_functions_auth.wasm
 
 test-js: build emulator panic-probe
 	tsc -p tests/types/tsconfig.json

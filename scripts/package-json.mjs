@@ -38,6 +38,7 @@ const pkg = {
   },
   sideEffects,
   // The oldest Node the tests run on.
-  engines: { node: ">=20" },
+  // AbortSignal.any (Node 20.3) combines a call's deadline with the caller's signal.
+  engines: { node: ">=20.3.0" },
 };
 console.log(JSON.stringify(pkg, null, 2));

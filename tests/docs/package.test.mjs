@@ -10,9 +10,15 @@ import { root } from "./markdown.mjs";
 const pkgDir = path.join(root, "pkg");
 const manifest = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
 
-test("engines names the oldest Node the tests run on, the one running them", () => {
-  const major = process.versions.node.split(".")[0];
-  assert.equal(manifest.engines?.node, `>=${major}`);
+test("engines names a floor on the line of the Node running the tests, which it satisfies", () => {
+  const floor = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(manifest.engines?.node ?? "");
+  assert.ok(floor, `engines.node is ${manifest.engines?.node}`);
+  const running = process.versions.node.split(".").map(Number);
+  const wanted = floor.slice(1).map(Number);
+  assert.equal(running[0], wanted[0], "the tests run on the oldest major line the package accepts");
+  const compare = running.map((n, i) => n - wanted[i]).find((d) => d !== 0) ?? 0;
+  assert.ok(compare >= 0, `Node ${process.versions.node} is older than ${manifest.engines.node}`);
+  assert.equal(typeof AbortSignal.any, "function", "the floor has AbortSignal.any");
 });
 
 test("the description names IAM API keys and FunctionProxy, not only tokens", () => {
