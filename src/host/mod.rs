@@ -29,16 +29,13 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn message(this: &HostFailure) -> String;
 
-    /// The JSON object of a JWT's claims segment, undefined when it is not one.
-    #[wasm_bindgen(js_name = jwtClaims)]
-    pub fn jwt_claims(segment: &str) -> JsValue;
-}
-
-#[wasm_bindgen(module = "/js/host-api.js")]
-extern "C" {
     /// Resolves after `ms`; rejects with a [`HostFailure`] when the signal aborts first.
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_for(ms: u32, signal: Option<&AbortSignal>) -> Promise;
+
+    /// The JSON object of a JWT's claims segment, undefined when it is not one.
+    #[wasm_bindgen(js_name = jwtClaims)]
+    pub fn jwt_claims(segment: &str) -> JsValue;
 }
 
 /// The error a host failure stands for.
