@@ -179,7 +179,7 @@ impl<G: Gateway> Invoker<G> {
         }
     }
 
-    /// With a fixed token IAM is not propagating any more, the URL and token of a call to `path`:
+    /// With a fixed token that IAM no longer propagates, the URL and token of a call to `path`:
     /// it is never refreshed nor repeated, so the call needs nothing awaited. None with a
     /// provider, or while a 403 may still be retried.
     pub fn fixed_call(&self, path: &str) -> Result<Option<(String, &str)>, Error> {
@@ -247,7 +247,7 @@ impl<G: Gateway> Invoker<G> {
         deadline_ms: Option<f64>,
     ) -> Result<G::Response, Error> {
         let g = &self.gateway;
-        let mut admission = (self.propagation).call(g.replayable(init), deadline_ms);
+        let mut admission = self.propagation.call(g.replayable(init), deadline_ms);
         loop {
             let response = g.fetch(url, token, init).await?;
             match admission.on_answer(g.status(&response), g.now_ms(), g.random()) {

@@ -74,7 +74,8 @@ impl JsProxy {
             return answer(proxy::unauthorized(cors));
         }
         let upstream = Upstream::new(&request, &dropped, self.timeout_ms)?;
-        let outcome = (self.invoker)
+        let outcome = self
+            .invoker
             .fetch(path, upstream.init.as_ref(), Some(upstream.deadline_ms))
             .await;
         // The function began its answer (or failed): the deadline is over, the body streams on.
