@@ -247,7 +247,9 @@ impl<G: Gateway> Invoker<G> {
         deadline_ms: Option<f64>,
     ) -> Result<G::Response, Error> {
         let g = &self.gateway;
-        let mut admission = self.propagation.call(g.replayable(init), deadline_ms);
+        let mut admission = self
+            .propagation
+            .call(g.replayable(init), g.now_ms(), deadline_ms);
         loop {
             let response = g.fetch(url, token, init).await?;
             match admission.on_answer(g.status(&response), g.now_ms(), g.random()) {

@@ -60,7 +60,7 @@ impl Propagation {
 
     /// The 403 retries of a call begun at `now_ms`, whose body can be sent again or not, that must
     /// be over by `deadline_ms` (None: only the caller's signal ends it).
-    pub fn call(&self, replayable: bool, deadline_ms: Option<f64>) -> Admission {
+    pub fn call(&self, replayable: bool, now_ms: f64, deadline_ms: Option<f64>) -> Admission {
         let until_ms = match self.admitted_by_ms {
             Some(at) if replayable => at,
             _ => f64::NEG_INFINITY,
@@ -69,6 +69,7 @@ impl Propagation {
             until_ms,
             deadline_ms: deadline_ms.unwrap_or(f64::INFINITY),
             retried: 0,
+            sent_ms: now_ms,
         }
     }
 }
@@ -81,25 +82,31 @@ pub struct Admission {
     until_ms: f64,
     deadline_ms: f64,
     retried: u32,
+    /// When the current attempt was sent.
+    sent_ms: f64,
 }
 
 impl Admission {
     /// The step after an answer of `status` at `now_ms`: [`Step::Wait`] then send again, or
     /// [`Step::Done`] with that answer. `random` (in `0..1`) jitters the pause, which never goes
     /// past the window's end (one last attempt then, when IAM should admit the credential
-    /// everywhere) nor reaches the deadline.
+    /// everywhere). Another attempt is only sent when it can end before the deadline, taking as
+    /// long as the last one did: an attempt the deadline cuts short would replace a real 403
+    /// with a timeout.
     pub fn on_answer(&mut self, status: u16, now_ms: f64, random: f64) -> Step {
         if status != REFUSED || now_ms >= self.until_ms {
             return Step::Done;
         }
-        let pause = backoff_ms(self.retried, random).min(self.until_ms - now_ms);
-        if now_ms + pause >= self.deadline_ms {
+        let pause = backoff_ms(self.retried, random)
+            .min(self.until_ms - now_ms)
+            .ceil();
+        let attempt_ms = now_ms - self.sent_ms;
+        if now_ms + pause + attempt_ms >= self.deadline_ms {
             return Step::Done;
         }
         self.retried += 1;
-        Step::Wait {
-            ms: pause.ceil() as u32,
-        }
+        self.sent_ms = now_ms + pause;
+        Step::Wait { ms: pause as u32 }
     }
 }
 
@@ -126,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_refused_call_with_a_new_key_waits_with_growing_jittered_pauses_then_is_admitted() {
-        let mut call = fresh().call(true, None);
+        let mut call = fresh().call(true, 1_000.0, None);
         assert_eq!(call.on_answer(403, 1_050.0, 0.5), Step::Wait { ms: 150 });
         assert_eq!(call.on_answer(403, 1_250.0, 0.5), Step::Wait { ms: 300 });
         assert_eq!(call.on_answer(403, 1_600.0, 1.0), Step::Wait { ms: 800 });
@@ -136,27 +143,27 @@ mod tests {
     #[test]
     fn an_answer_other_than_403_is_the_callers_at_once() {
         for status in [200, 204, 301, 400, 401, 404, 429, 500, 502] {
-            let mut call = fresh().call(true, None);
+            let mut call = fresh().call(true, 1_000.0, None);
             assert_eq!(call.on_answer(status, 1_010.0, 0.5), Step::Done, "{status}");
         }
     }
 
     #[test]
     fn a_credential_of_unknown_age_gets_its_403_back_at_once() {
-        let mut call = Propagation::UNKNOWN.call(true, None);
+        let mut call = Propagation::UNKNOWN.call(true, 0.0, None);
         assert_eq!(call.on_answer(403, 0.0, 0.5), Step::Done);
         assert!(!Propagation::UNKNOWN.pending(0.0));
     }
 
     #[test]
     fn a_body_that_cannot_be_sent_again_gets_its_403_back_at_once() {
-        let mut streamed = fresh().call(false, None);
+        let mut streamed = fresh().call(false, 1_000.0, None);
         assert_eq!(streamed.on_answer(403, 1_010.0, 0.5), Step::Done);
     }
 
     #[test]
     fn retries_cover_the_window_with_a_last_attempt_at_its_end_and_stop_there() {
-        let call = fresh().call(true, None);
+        let call = fresh().call(true, 1_000.0, None);
         let waits = pauses(call, 1_000.0, 20.0, 1.0);
         let mut at = 1_000.0;
         for ms in &waits {
@@ -177,10 +184,11 @@ mod tests {
         let made_a_minute_ago = Propagation::issued(0.0, DEFAULT_WINDOW_MS, 60_000.0);
         assert!(made_a_minute_ago.pending(60_000.0));
         assert!(!made_a_minute_ago.pending(120_000.0));
-        let mut late = made_a_minute_ago.call(true, None);
+        let mut late = made_a_minute_ago.call(true, 119_000.0, None);
         assert_eq!(late.on_answer(403, 119_900.0, 1.0), Step::Wait { ms: 100 });
         assert_eq!(late.on_answer(403, 120_000.0, 1.0), Step::Done);
-        let mut old = Propagation::issued(0.0, DEFAULT_WINDOW_MS, 500_000.0).call(true, None);
+        let mut old =
+            Propagation::issued(0.0, DEFAULT_WINDOW_MS, 500_000.0).call(true, 500_000.0, None);
         assert_eq!(old.on_answer(403, 500_000.0, 0.5), Step::Done);
     }
 
@@ -189,7 +197,7 @@ mod tests {
         let off = Propagation::issued(1_000.0, 0, 1_000.0);
         assert!(!off.pending(1_000.0));
         assert_eq!(
-            off.call(true, None).on_answer(403, 1_000.0, 0.5),
+            off.call(true, 1_000.0, None).on_answer(403, 1_000.0, 0.5),
             Step::Done
         );
     }
@@ -214,8 +222,8 @@ mod tests {
     }
 
     #[test]
-    fn no_pause_reaches_the_deadline() {
-        let mut call = fresh().call(true, Some(2_000.0));
+    fn another_attempt_is_sent_only_when_it_can_end_before_the_deadline() {
+        let mut call = fresh().call(true, 1_000.0, Some(2_000.0));
         assert_eq!(call.on_answer(403, 1_010.0, 1.0), Step::Wait { ms: 200 });
         assert_eq!(call.on_answer(403, 1_250.0, 1.0), Step::Wait { ms: 400 });
         assert_eq!(
@@ -223,9 +231,20 @@ mod tests {
             Step::Done,
             "800 ms would pass the deadline"
         );
-        let total: u32 = pauses(fresh().call(true, Some(31_000.0)), 1_000.0, 20.0, 1.0)
-            .iter()
-            .sum();
+        let mut slow = fresh().call(true, 1_000.0, Some(1_350.0));
+        assert_eq!(
+            slow.on_answer(403, 1_100.0, 1.0),
+            Step::Done,
+            "the pause fits, but not another 100 ms attempt after it"
+        );
+        let total: u32 = pauses(
+            fresh().call(true, 1_000.0, Some(31_000.0)),
+            1_000.0,
+            20.0,
+            1.0,
+        )
+        .iter()
+        .sum();
         assert!(total < 30_000, "{total}");
     }
 }
