@@ -144,29 +144,26 @@ impl Credential {
             "propagationWindowMs",
         )?
         .unwrap_or(DEFAULT_WINDOW_MS);
-        let dated = self.issued_at.is_some();
-        let fixed = self
-            .token
-            .map(|token| fixed_token(&token, self.issued_at))
-            .transpose()?;
-        let (token, issued_at_ms) = match (fixed, &provider) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid(
-                    "token",
-                    "and tokenProvider cannot both be given",
-                ))
+        let Some(token) = self.token else {
+            if provider.is_none() {
+                return Err(Error::invalid("token", "or tokenProvider is required"));
             }
-            (None, None) => return Err(Error::invalid("token", "or tokenProvider is required")),
-            (Some((token, issued)), None) => (Some(token), issued),
-            (None, Some(_)) if dated => {
+            if self.issued_at.is_some() {
                 return Err(Error::invalid(
                     "issuedAt",
                     "is for a token, not a tokenProvider",
-                ))
+                ));
             }
-            (None, Some(_)) => (None, None),
+            return Invoker::new(&url, None, JsGateway::new(provider));
         };
-        let invoker = Invoker::new(&url, token.as_deref(), JsGateway::new(provider))?;
+        if provider.is_some() {
+            return Err(Error::invalid(
+                "token",
+                "and tokenProvider cannot both be given",
+            ));
+        }
+        let (secret, issued_at_ms) = fixed_token(&token, self.issued_at)?;
+        let invoker = Invoker::new(&url, Some(&secret), JsGateway::new(None))?;
         Ok(match issued_at_ms {
             Some(at) => invoker.with_propagation(Propagation::issued(at, window, Date::now())),
             None => invoker,
