@@ -447,7 +447,7 @@ mod tests {
         let f = new_key(&script);
         assert_eq!(block_on(f.fetch("/x", &false, None)).ok(), Some(403));
         assert_eq!(script.sent.borrow().len(), 1);
-        assert_eq!(block_on(f.fetch("/x", &true, Some(400.0))).ok(), Some(403));
+        assert_eq!(block_on(f.fetch("/x", &true, Some(700.0))).ok(), Some(403));
         assert_eq!(
             *script.slept.borrow(),
             [150],

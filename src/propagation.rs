@@ -22,6 +22,10 @@ pub const MAX_WINDOW_MS: u32 = 600_000;
 /// date further ahead is another date given by mistake (an expiry).
 const MAX_CLOCK_SKEW_MS: f64 = 300_000.0;
 
+/// The least time kept for an attempt before the deadline: the few milliseconds of an earlier
+/// answer over a fast link say little about the next one's.
+const MIN_ATTEMPT_BUDGET_MS: f64 = 250.0;
+
 /// The status of a call IAM refused, a new credential's included.
 const REFUSED: u16 = 403;
 
@@ -70,6 +74,7 @@ impl Propagation {
             deadline_ms: deadline_ms.unwrap_or(f64::INFINITY),
             retried: 0,
             sent_ms: now_ms,
+            longest_ms: 0.0,
         }
     }
 }
@@ -84,15 +89,17 @@ pub struct Admission {
     retried: u32,
     /// When the current attempt was sent.
     sent_ms: f64,
+    /// How long the slowest attempt so far took.
+    longest_ms: f64,
 }
 
 impl Admission {
     /// The step after an answer of `status` at `now_ms`: [`Step::Wait`] then send again, or
     /// [`Step::Done`] with that answer. `random` (in `0..1`) jitters the pause, which never goes
     /// past the window's end (one last attempt then, when IAM should admit the credential
-    /// everywhere). Another attempt is only sent when it can end before the deadline, taking as
-    /// long as the last one did: an attempt the deadline cuts short would replace a real 403
-    /// with a timeout.
+    /// everywhere). Another attempt is only sent when it can end before the deadline, given twice
+    /// as long as the slowest one so far (and at least [`MIN_ATTEMPT_BUDGET_MS`]): an attempt the
+    /// deadline cuts short would replace a real 403 with a timeout.
     pub fn on_answer(&mut self, status: u16, now_ms: f64, random: f64) -> Step {
         if status != REFUSED || now_ms >= self.until_ms {
             return Step::Done;
@@ -100,8 +107,9 @@ impl Admission {
         let pause = backoff_ms(self.retried, random)
             .min(self.until_ms - now_ms)
             .ceil();
-        let attempt_ms = now_ms - self.sent_ms;
-        if now_ms + pause + attempt_ms >= self.deadline_ms {
+        self.longest_ms = self.longest_ms.max(now_ms - self.sent_ms);
+        let budget = (2.0 * self.longest_ms).max(MIN_ATTEMPT_BUDGET_MS);
+        if now_ms + pause + budget >= self.deadline_ms {
             return Step::Done;
         }
         self.retried += 1;
@@ -231,11 +239,17 @@ mod tests {
             Step::Done,
             "800 ms would pass the deadline"
         );
-        let mut slow = fresh().call(true, 1_000.0, Some(1_350.0));
+        let mut slow = fresh().call(true, 1_000.0, Some(1_650.0));
         assert_eq!(
-            slow.on_answer(403, 1_100.0, 1.0),
+            slow.on_answer(403, 1_200.0, 1.0),
             Step::Done,
-            "the pause fits, but not another 100 ms attempt after it"
+            "the pause fits, but not twice the 200 ms the first attempt took"
+        );
+        let mut fast = fresh().call(true, 1_000.0, Some(1_400.0));
+        assert_eq!(
+            fast.on_answer(403, 1_001.0, 1.0),
+            Step::Done,
+            "a 1 ms attempt is still given 250 ms"
         );
         let total: u32 = pauses(
             fresh().call(true, 1_000.0, Some(31_000.0)),
