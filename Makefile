@@ -11,7 +11,7 @@ PROXY_PORT ?= 8787
 # short. DEMO_FLAGS="--profile production" gives all of Scaleway's 2026 behaviours.
 DEMO_FLAGS ?= --iam-propagation 30s
 
-.PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples deny demo bench
+.PHONY: setup build emulator panic-probe lint test test-rust test-wasm test-js test-size test-docs test-browser test-runtimes test-python test-examples test-emulator-npm deny demo bench
 
 setup:
 	scripts/setup.sh wasm npm
@@ -95,12 +95,20 @@ examples/local-framework/node_modules/.package-lock.json: examples/local-framewo
 test-examples: emulator examples/local-framework/node_modules/.package-lock.json
 	node --test examples/local-framework/
 
+# scw-emulator on npm as a JavaScript developer gets it: the packages (scripts/build-emulator-npm.sh,
+# here the Linux x64 binary only, as it ships), installed from their tarballs into a throwaway
+# project on a PATH without cargo: npx, startEmulator from node:test, the types, killed parents, a
+# platform without a binary, and the Vitest suite of examples/testing/. Also `cargo install --path emulator`.
+test-emulator-npm: build emulator
+	scripts/build-emulator-npm.sh --platforms linux-x64
+	node --test tests/emulator-npm/
+
 # Licenses, bans and sources of every crate (deny.toml; exceptions in SECURITY-EXCEPTIONS.md).
 deny: setup
 	scripts/setup.sh deny
 	cargo deny --workspace check licenses bans sources
 
-test: lint deny test-rust test-wasm test-js test-size test-docs test-python test-examples test-browser test-runtimes
+test: lint deny test-rust test-wasm test-js test-size test-docs test-python test-examples test-emulator-npm test-browser test-runtimes
 
 ## Builds the package and the emulator, then serves the demo page and the API on PORT, and
 ## examples/edge-proxy on Node on PROXY_PORT in front of the demo's private function. Ctrl-C stops both.

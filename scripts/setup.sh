@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there.
-# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny] [wasm-pack]   (no argument: wasm npm)
+# Usage: scripts/setup.sh [wasm] [npm] [browser] [bench] [deny] [wasm-pack] [emulator-npm] [emulator-npm-cross]
+#   (no argument: wasm npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,11 +22,15 @@ cargo_tool() { # name version crate [cargo install options...]
   fi
 }
 
-setup_wasm() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "adding the wasm32-unknown-unknown target"
-    rustup target add wasm32-unknown-unknown
+rust_target() { # target
+  if ! rustup target list --installed | grep -qx "$1"; then
+    say "adding the $1 target"
+    rustup target add "$1"
   fi
+}
+
+setup_wasm() {
+  rust_target wasm32-unknown-unknown
   # Without its default TLS feature: wasm-bindgen-test-runner only talks to local processes, and
   # rustls with ring is a good part of the install's compile time.
   local version=${WASM_BINDGEN_BIN%/bin}
@@ -62,6 +67,20 @@ apt_install() { # command package...
   fi
 }
 
+# The emulator's static Linux x64 binary for its npm package (musl-gcc compiles ring's C).
+setup_emulator_npm() {
+  rust_target x86_64-unknown-linux-musl
+  apt_install musl-gcc musl-tools
+}
+
+# Its Linux arm64 and Windows x64 binaries: Debian's cross compilers compile ring's C and link.
+setup_emulator_npm_cross() {
+  rust_target aarch64-unknown-linux-musl
+  rust_target x86_64-pc-windows-gnu
+  apt_install aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+  apt_install x86_64-w64-mingw32-gcc-posix gcc-mingw-w64-x86-64-posix
+}
+
 [ $# -gt 0 ] || set -- wasm npm
 for part in "$@"; do
   case "$part" in
@@ -71,6 +90,8 @@ for part in "$@"; do
     bench) apt_install wrk wrk ;;
     deny) setup_deny ;;
     wasm-pack) setup_wasm_pack ;;
+    emulator-npm) setup_emulator_npm ;;
+    emulator-npm-cross) setup_emulator_npm_cross ;;
     *) say "unknown part: $part"; exit 2 ;;
   esac
 done

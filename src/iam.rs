@@ -183,7 +183,7 @@ impl<T: Transport> Client<'_, T> {
         let access_key = validate::access_key(access_key, "accessKey")?;
         let url = self.iam_url("api-keys").segment(access_key)?.build();
         let subject = Subject {
-            resource: "api_key",
+            resource: "access_key",
             id: access_key,
         };
         self.call(get(&url), Some(subject)).await

@@ -15,6 +15,10 @@ pub struct Args {
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// Exit when standard input closes: a parent holding the other end of a pipe takes the
+    /// emulator with it when it ends, even when it is killed.
+    #[arg(long)]
+    pub exit_on_stdin_close: bool,
     /// Keep state in this file (plus FILE.journal) across restarts.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,

@@ -199,6 +199,7 @@ async fn sweep(app: Shared) {
 
 /// Resolves on SIGINT or SIGTERM. The handlers are installed at once, before the ready line, so
 /// a signal sent as soon as the line is read still stops the emulator gracefully.
+#[cfg(unix)]
 fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
@@ -207,6 +208,22 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
         tokio::select! {
             _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// Resolves on Ctrl-C or Ctrl-Break, or when the console window closes: Windows has no SIGTERM.
+#[cfg(windows)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    use tokio::signal::windows::{ctrl_break, ctrl_c, ctrl_close};
+    let mut interrupt = ctrl_c().map_err(|e| e.to_string())?;
+    let mut ctrl_break = ctrl_break().map_err(|e| e.to_string())?;
+    let mut close = ctrl_close().map_err(|e| e.to_string())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = ctrl_break.recv() => {}
+            _ = close.recv() => {}
         }
     })
 }

@@ -40,7 +40,7 @@ test("a function access key opens the private function until it is deleted", asy
   assert.equal((await iam("GET", `/policies/${key.policyId}`)).type, "not_found");
   await assert.rejects(c.deleteFunctionAccessKey(key.accessKey), (e) => {
     assert.ok(e instanceof NotFoundError);
-    assert.equal(e.resource, "api_key");
+    assert.equal(e.resource, "access_key");
     assert.equal(e.resourceId, key.accessKey);
     return true;
   });
