@@ -1,7 +1,8 @@
 // The host side of the wasm shared by every part (src/host/mod.rs, src/surface/guard.rs): the
-// failures the host reports, JSON reading, and the guard that turns a panic into an error. The API
-// client's side is in host-api.js, PrivateFunction's and FunctionProxy's in host-call.js. Every
-// failure rejects with a HostFailure, whose `kind` the wasm maps to an error class.
+// failures the host reports, JSON reading, pauses between attempts, and the guard that turns a
+// panic into an error. PrivateFunction's and FunctionProxy's side is in host-call.js (the API
+// client's requests are built with gloo-net). Every failure rejects with a HostFailure, whose
+// `kind` the wasm maps to an error class.
 import { makeError } from "./errors.js";
 
 /** Why a host call failed: `kind` is timeout, aborted, network, init or headers. */
@@ -20,6 +21,22 @@ export function failure(error, signal) {
       : new HostFailure("aborted", "the operation was aborted");
   }
   return new HostFailure("network", String(error?.message ?? "fetch failed"));
+}
+
+/** Resolves after `ms`; rejects with the signal's failure when it aborts first. */
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(failure(undefined, signal));
+    const stop = () => {
+      clearTimeout(timer);
+      reject(failure(undefined, signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", stop, { once: true });
+  });
 }
 
 /** The JSON object of `text`, undefined when it is not one. */

@@ -131,6 +131,12 @@ export interface FunctionAccessKey {
   secretKey: string;
   applicationId: string;
   policyId: string;
+  /**
+   * When IAM made the key, from the API's answer. IAM may refuse a new key for up to about two
+   * minutes: store it beside `secretKey` and pass it as `issuedAt`, or pass the whole object as
+   * the `token` of `PrivateFunction` and `FunctionProxy`, so that those 403s are retried.
+   */
+  createdAt: Date;
   /** Absent when the key never expires. */
   expiresAt?: Date;
 }
@@ -193,10 +199,28 @@ export class FunctionsClient {
   free(): void;
 }
 
-export type PrivateFunctionOptions =
-  /** `token`: a function token or the secret key of an IAM API key (both go in `X-Auth-Token`). */
-  | { url: string; token: string; tokenProvider?: undefined }
-  | { url: string; tokenProvider: () => string | Promise<string>; token?: undefined };
+/**
+ * What PrivateFunction and FunctionProxy call with: the function's `url` and exactly one of `token`
+ * and `tokenProvider`. A credential whose age is known (a key object as `token`, or a secret with
+ * `issuedAt`) has its 403s retried within `propagationWindowMs` of its creation, while IAM
+ * propagates the new key, when the request's body can be sent again (not a stream). A credential
+ * of unknown age gets its 403 back at once.
+ */
+export type PrivateFunctionOptions = {
+  /** The function, `https://{domain_name}`. */
+  url: string;
+  /**
+   * How long after its creation IAM may refuse a key, in milliseconds: its 403s are retried
+   * meanwhile. Default 120000 (Scaleway's two minutes); `0` turns the retries off; at most 600000.
+   */
+  propagationWindowMs?: number;
+} & (
+  /** A new key, as `createFunctionAccessKey` or `rotateFunctionAccessKey` gave it. */
+  | { token: FunctionAccessKey; issuedAt?: undefined; tokenProvider?: undefined }
+  /** A function token or the secret key of an IAM API key (both go in `X-Auth-Token`). */
+  | { token: string; issuedAt?: Date; tokenProvider?: undefined }
+  | { tokenProvider: () => string | Promise<string>; token?: undefined; issuedAt?: undefined }
+);
 
 /**
  * Calls a private function with `X-Auth-Token`. The credential never follows a redirect to another

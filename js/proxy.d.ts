@@ -28,7 +28,11 @@ export type FunctionProxyOptions = PrivateFunctionOptions & {
    * Default 600. Chromium caps it at 7200, Firefox at 86400.
    */
   maxAge?: number;
-  /** How long the function has to begin its answer before the proxy answers 504. Default 30000. */
+  /**
+   * How long the function has to begin its answer before the proxy answers 504. Default 30000.
+   * Retries of a new key's 403s stay within it (only for requests without a body, which the proxy
+   * streams on): when no other attempt fits, the last 403 is relayed.
+   */
   timeoutMs?: number;
 };
 

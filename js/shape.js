@@ -79,7 +79,7 @@ export function objects(list) {
 export function accessKey(k, policyId) {
   const o = pick(k, ["access_key", "secret_key", "application_id"]);
   o.policyId = policyId;
-  return pick(k, ["expires_at"], o);
+  return pick(k, ["created_at", "expires_at"], o);
 }
 
 /** The keys of listFunctionAccessKeys (never a secret), or undefined when one has no access key. */

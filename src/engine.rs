@@ -114,7 +114,7 @@ impl Exchange {
 /// The jittered exponential backoff before retry number `retried + 1`: between half and all of
 /// a step that doubles from [`BASE_DELAY_MS`] up to [`MAX_DELAY_MS`], so that clients that failed
 /// together do not all come back together.
-fn backoff_ms(retried: u32, random: f64) -> f64 {
+pub(crate) fn backoff_ms(retried: u32, random: f64) -> f64 {
     let step = (BASE_DELAY_MS * 2f64.powi(retried.min(16) as i32)).min(MAX_DELAY_MS);
     step * (0.5 + random.clamp(0.0, 1.0) / 2.0)
 }

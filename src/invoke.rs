@@ -1,7 +1,11 @@
 //! PrivateFunction logic: the URL, the token (fixed or from a provider, cached until shortly
-//! before it expires) and the single repeat after a 403, over an abstract [`Gateway`].
+//! before it expires), the repeats of a new key's 403s while IAM propagates it (as
+//! src/propagation.rs decides) and the single repeat after a provided token's 403, over an
+//! abstract [`Gateway`].
 
+use crate::engine::Step;
 use crate::error::Error;
+use crate::propagation::Propagation;
 use crate::token;
 use crate::validate;
 use std::cell::RefCell;
@@ -30,8 +34,12 @@ pub trait Gateway {
     async fn provide_token(&self) -> Result<String, Error>;
     /// `exp` (seconds) of a JWT's claims segment (base64url JSON), when it has one.
     fn expiry(&self, claims_segment: &str) -> Option<f64>;
+    /// Waits `ms` milliseconds; fails when the signal of `init` aborts meanwhile.
+    async fn sleep(&self, ms: u32, init: &Self::Init) -> Result<(), Error>;
     /// Milliseconds since the epoch.
     fn now_ms(&self) -> f64;
+    /// A random number in `0..1`, for jitter.
+    fn random(&self) -> f64;
 }
 
 /// Joins a base URL and a caller's path (`/x?y=1`, `x`, `?y=1` or empty), refusing control characters.
@@ -140,6 +148,8 @@ impl Redirects {
 pub struct Invoker<G> {
     base: String,
     fixed: Option<String>,
+    /// What is known of the fixed token's age.
+    propagation: Propagation,
     gateway: G,
     /// The provider's last token and when to fetch a new one.
     cached: RefCell<Option<(String, Option<f64>)>>,
@@ -155,17 +165,30 @@ impl<G: Gateway> Invoker<G> {
         Ok(Invoker {
             base,
             fixed,
+            propagation: Propagation::UNKNOWN,
             gateway,
             cached: RefCell::new(None),
         })
     }
 
-    /// With a fixed token, the URL and token of a call to `path`: it is never refreshed nor
-    /// repeated, so the call needs nothing awaited. None with a provider.
+    /// The same invoker, knowing how long IAM may refuse its fixed token.
+    pub fn with_propagation(self, propagation: Propagation) -> Self {
+        Invoker {
+            propagation,
+            ..self
+        }
+    }
+
+    /// With a fixed token that IAM no longer propagates, the URL and token of a call to `path`:
+    /// it is never refreshed nor repeated, so the call needs nothing awaited. None with a
+    /// provider, or while a 403 may still be retried.
     pub fn fixed_call(&self, path: &str) -> Result<Option<(String, &str)>, Error> {
         let Some(token) = &self.fixed else {
             return Ok(None);
         };
+        if self.propagation.pending(self.gateway.now_ms()) {
+            return Ok(None);
+        }
         Ok(Some((join_url(&self.base, path)?, token)))
     }
 
@@ -188,12 +211,19 @@ impl<G: Gateway> Invoker<G> {
         Ok(t)
     }
 
-    /// Sends the caller's request with the token; a 403 with a provided token fetches a new
-    /// token once and repeats the call when the body can be sent again.
-    pub async fn fetch(&self, path: &str, init: &G::Init) -> Result<G::Response, Error> {
+    /// Sends the caller's request with the token, before `deadline_ms` if given. A 403 while
+    /// IAM propagates the fixed token is repeated until it is admitted; a 403 with a provided
+    /// token fetches a new token once and repeats the call. Only bodies that can be sent again
+    /// are repeated.
+    pub async fn fetch(
+        &self,
+        path: &str,
+        init: &G::Init,
+        deadline_ms: Option<f64>,
+    ) -> Result<G::Response, Error> {
         let url = join_url(&self.base, path)?;
         let used = self.token(false).await?;
-        let response = self.gateway.fetch(&url, &used, init).await?;
+        let response = self.until_admitted(&url, &used, init, deadline_ms).await?;
         if self.gateway.status(&response) != 403
             || self.fixed.is_some()
             || !self.gateway.replayable(init)
@@ -207,11 +237,36 @@ impl<G: Gateway> Invoker<G> {
         self.gateway.discard(response);
         self.gateway.fetch(&url, &fresh, init).await
     }
+
+    /// Sends the call, and again after each 403 that [`Propagation`] says to retry.
+    async fn until_admitted(
+        &self,
+        url: &str,
+        token: &str,
+        init: &G::Init,
+        deadline_ms: Option<f64>,
+    ) -> Result<G::Response, Error> {
+        let g = &self.gateway;
+        let mut admission = self
+            .propagation
+            .call(g.replayable(init), g.now_ms(), deadline_ms);
+        loop {
+            let response = g.fetch(url, token, init).await?;
+            match admission.on_answer(g.status(&response), g.now_ms(), g.random()) {
+                Step::Wait { ms } => {
+                    g.discard(response);
+                    g.sleep(ms, init).await?;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::propagation::DEFAULT_WINDOW_MS;
     use pollster::block_on;
     use std::cell::Cell;
     use std::collections::VecDeque;
@@ -224,6 +279,7 @@ mod tests {
         sent: RefCell<Vec<(String, String)>>,
         provided: Cell<u32>,
         now: Cell<f64>,
+        slept: RefCell<Vec<u32>>,
     }
 
     impl Script {
@@ -263,8 +319,16 @@ mod tests {
             let json = Base64UrlUnpadded::decode_vec(segment).ok()?;
             serde_json::from_slice::<serde_json::Value>(&json).ok()?["exp"].as_f64()
         }
+        async fn sleep(&self, ms: u32, _: &bool) -> Result<(), Error> {
+            self.slept.borrow_mut().push(ms);
+            self.now.set(self.now.get() + f64::from(ms));
+            Ok(())
+        }
         fn now_ms(&self) -> f64 {
             self.now.get()
+        }
+        fn random(&self) -> f64 {
+            0.5
         }
     }
 
@@ -291,7 +355,7 @@ mod tests {
     fn a_fixed_token_is_sent_and_a_403_is_an_answer() {
         let script = Script::new(&[403], &[]);
         let f = Invoker::new("https://f.example/", Some("tok"), &script).unwrap();
-        assert_eq!(block_on(f.fetch("/x", &true)).ok(), Some(403));
+        assert_eq!(block_on(f.fetch("/x", &true, None)).ok(), Some(403));
         assert_eq!(
             *script.sent.borrow(),
             [("https://f.example/x".to_string(), "tok".to_string())]
@@ -324,12 +388,12 @@ mod tests {
         let script = Script::new(&[], &[EXPIRING, "second"]);
         let f = Invoker::new("https://f.example", None, &script).unwrap();
         assert_eq!(script.provided.get(), 0);
-        block_on(f.fetch("", &true)).unwrap();
+        block_on(f.fetch("", &true, None)).unwrap();
         script.now.set(39_000.0);
-        block_on(f.fetch("", &true)).unwrap();
+        block_on(f.fetch("", &true, None)).unwrap();
         assert_eq!(script.provided.get(), 1);
         script.now.set(41_000.0);
-        block_on(f.fetch("", &true)).unwrap();
+        block_on(f.fetch("", &true, None)).unwrap();
         assert_eq!(script.provided.get(), 2);
         assert_eq!(script.sent.borrow()[2].1, "second");
     }
@@ -338,7 +402,7 @@ mod tests {
     fn after_a_403_a_new_token_is_fetched_once_and_the_call_repeated() {
         let script = Script::new(&[403, 200], &["old", "new"]);
         let f = Invoker::new("https://f.example", None, &script).unwrap();
-        assert_eq!(block_on(f.fetch("/", &true)).ok(), Some(200));
+        assert_eq!(block_on(f.fetch("/", &true, None)).ok(), Some(200));
         let tokens: Vec<String> = script.sent.borrow().iter().map(|s| s.1.clone()).collect();
         assert_eq!(tokens, ["old", "new"]);
     }
@@ -347,8 +411,57 @@ mod tests {
     fn a_streamed_body_is_not_sent_twice() {
         let script = Script::new(&[403], &["old", "new"]);
         let f = Invoker::new("https://f.example", None, &script).unwrap();
-        assert_eq!(block_on(f.fetch("/", &false)).ok(), Some(403));
+        assert_eq!(block_on(f.fetch("/", &false, None)).ok(), Some(403));
         assert_eq!(script.sent.borrow().len(), 1);
+    }
+
+    /// An invoker with the fixed token of a key made at the script's start.
+    fn new_key(script: &Script) -> Invoker<&Script> {
+        let made_now = Propagation::issued(0.0, DEFAULT_WINDOW_MS, 0.0);
+        Invoker::new("https://f.example", Some("key"), script)
+            .unwrap()
+            .with_propagation(made_now)
+    }
+
+    #[test]
+    fn a_new_keys_403s_are_repeated_after_pauses_until_iam_admits_it() {
+        let script = Script::new(&[403, 403, 403, 200], &[]);
+        let f = new_key(&script);
+        assert_eq!(block_on(f.fetch("/x", &true, None)).ok(), Some(200));
+        assert_eq!(script.sent.borrow().len(), 4);
+        assert!(script.sent.borrow().iter().all(|(_, token)| token == "key"));
+        assert_eq!(*script.slept.borrow(), [150, 300, 600]);
+    }
+
+    #[test]
+    fn a_new_key_gets_its_last_403_once_the_window_ends() {
+        let script = Script::new(&[403; 100], &[]);
+        let f = new_key(&script);
+        assert_eq!(block_on(f.fetch("/x", &true, None)).ok(), Some(403));
+        assert_eq!(script.now.get(), f64::from(DEFAULT_WINDOW_MS));
+    }
+
+    #[test]
+    fn a_new_keys_403_is_the_answer_for_a_streamed_body_or_when_no_pause_fits_the_deadline() {
+        let script = Script::new(&[403, 403, 403], &[]);
+        let f = new_key(&script);
+        assert_eq!(block_on(f.fetch("/x", &false, None)).ok(), Some(403));
+        assert_eq!(script.sent.borrow().len(), 1);
+        assert_eq!(block_on(f.fetch("/x", &true, Some(700.0))).ok(), Some(403));
+        assert_eq!(
+            *script.slept.borrow(),
+            [150],
+            "a second pause would reach the deadline"
+        );
+    }
+
+    #[test]
+    fn a_new_keys_call_is_awaited_while_iam_propagates_it_and_planned_afterwards() {
+        let script = Script::default();
+        let f = new_key(&script);
+        assert_eq!(f.fixed_call("/x").unwrap(), None);
+        script.now.set(f64::from(DEFAULT_WINDOW_MS));
+        assert!(f.fixed_call("/x").unwrap().is_some());
     }
 
     const FN: &str = "https://f.example";
@@ -462,8 +575,8 @@ mod tests {
     fn a_provider_failure_rejects_and_the_next_call_asks_again() {
         let script = Script::new(&[], &[]);
         let f = Invoker::new("https://f.example", None, &script).unwrap();
-        assert!(block_on(f.fetch("/", &true)).is_err());
+        assert!(block_on(f.fetch("/", &true, None)).is_err());
         script.tokens.borrow_mut().push_back("late");
-        assert_eq!(block_on(f.fetch("/", &true)).ok(), Some(200));
+        assert_eq!(block_on(f.fetch("/", &true, None)).ok(), Some(200));
     }
 }

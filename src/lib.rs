@@ -6,7 +6,6 @@
 
 #[cfg(feature = "client")]
 pub mod client;
-#[cfg(feature = "client")]
 pub mod engine;
 pub mod error;
 #[cfg(feature = "client")]
@@ -14,6 +13,7 @@ pub mod functions;
 #[cfg(feature = "client")]
 pub mod iam;
 pub mod invoke;
+pub mod propagation;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod token;

@@ -1,7 +1,6 @@
 //! The API client's side of the host: requests built with gloo-net and sent under a deadline and
 //! the caller's signal, redirects refused, and pauses between attempts.
 
-use super::settle;
 use crate::client::{Method, Reply, Request, Transport};
 use crate::error::Error;
 use gloo_net::http::RequestBuilder;
@@ -12,13 +11,6 @@ use web_sys::{AbortSignal, RequestRedirect, ResponseType};
 
 /// Characters of a non-JSON body quoted in an error.
 const EXCERPT_CHARS: u32 = 120;
-
-#[wasm_bindgen(module = "/js/host-api.js")]
-extern "C" {
-    /// Resolves after `ms`; rejects when the signal aborts first.
-    #[wasm_bindgen(js_name = sleep)]
-    fn sleep_for(ms: u32, signal: Option<&AbortSignal>) -> Promise;
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -164,7 +156,7 @@ impl Transport for JsTransport {
     }
 
     async fn sleep(&self, ms: u32) -> Result<(), Error> {
-        settle(sleep_for(ms, self.signal.as_ref())).await.map(drop)
+        super::sleep(ms, self.signal.as_ref()).await
     }
 
     fn now_ms(&self) -> f64 {
@@ -172,6 +164,6 @@ impl Transport for JsTransport {
     }
 
     fn random(&self) -> f64 {
-        getrandom::u32().map_or(0.5, |n| f64::from(n) / f64::from(u32::MAX))
+        super::random()
     }
 }

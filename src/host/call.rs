@@ -285,8 +285,17 @@ impl Gateway for JsGateway {
         jwt_claims(claims_segment).num("exp")
     }
 
+    async fn sleep(&self, ms: u32, init: &JsValue) -> Result<(), Error> {
+        let signal = get(init, "signal").dyn_into::<AbortSignal>().ok();
+        super::sleep(ms, signal.as_ref()).await
+    }
+
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        super::random()
     }
 }
 

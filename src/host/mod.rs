@@ -3,13 +3,11 @@
 
 use crate::error::Error;
 use crate::wire::Json;
-#[cfg(feature = "client")]
-use js_sys::Promise;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-#[cfg(feature = "client")]
 use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
 
 #[cfg(feature = "client")]
 mod api;
@@ -25,14 +23,15 @@ pub use proxy::JsProxy;
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
     /// Why a host call failed (js/host.js `HostFailure`): `kind` and the host's message.
-    #[cfg(feature = "client")]
     pub type HostFailure;
-    #[cfg(feature = "client")]
     #[wasm_bindgen(method, getter)]
     fn kind(this: &HostFailure) -> String;
-    #[cfg(feature = "client")]
     #[wasm_bindgen(method, getter)]
     fn message(this: &HostFailure) -> String;
+
+    /// Resolves after `ms`; rejects with a [`HostFailure`] when the signal aborts first.
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_for(ms: u32, signal: Option<&AbortSignal>) -> Promise;
 
     /// The JSON object of a JWT's claims segment, undefined when it is not one.
     #[wasm_bindgen(js_name = jwtClaims)]
@@ -40,7 +39,6 @@ extern "C" {
 }
 
 /// The error a host failure stands for.
-#[cfg(feature = "client")]
 impl From<HostFailure> for Error {
     fn from(failure: HostFailure) -> Self {
         let invalid = Error::invalid;
@@ -55,7 +53,6 @@ impl From<HostFailure> for Error {
 }
 
 /// The [`Error`] of a host promise's rejection: its [`HostFailure`]'s, else a network error.
-#[cfg(feature = "client")]
 pub(crate) fn rejection(reason: JsValue) -> Error {
     match reason.dyn_into::<HostFailure>() {
         Ok(failure) => failure.into(),
@@ -73,9 +70,18 @@ fn network_failure(error: &JsValue, fallback: &str) -> Error {
 }
 
 /// Awaits a host promise; a rejection becomes the [`Error`] of its [`HostFailure`].
-#[cfg(feature = "client")]
 pub(crate) async fn settle(promise: Promise) -> Result<JsValue, Error> {
     JsFuture::from(promise).await.map_err(rejection)
+}
+
+/// Waits `ms` milliseconds between two attempts; fails when `signal` aborts meanwhile.
+pub(crate) async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    settle(sleep_for(ms, signal)).await.map(drop)
+}
+
+/// A random number in `0..1`, for the jitter of pauses.
+pub(crate) fn random() -> f64 {
+    getrandom::u32().map_or(0.5, |n| f64::from(n) / f64::from(u32::MAX))
 }
 
 /// A property of a JS value, undefined when it is not an object or the property cannot be read.

@@ -1,6 +1,7 @@
 //! FunctionProxy's driver: reads a web-sys `Request`'s head, follows the decision of
 //! src/proxy.rs, asks `authorize`, and forwards through the [`Invoker`] of PrivateFunction (the
-//! same fixed token or cached provider token), streaming both bodies.
+//! same fixed token or cached provider token, and the same repeats of a new key's 403s, within
+//! the proxy's deadline), streaming both bodies.
 
 use super::{network_failure, JsGateway};
 use crate::error::Error;
@@ -73,7 +74,10 @@ impl JsProxy {
             return answer(proxy::unauthorized(cors));
         }
         let upstream = Upstream::new(&request, &dropped, self.timeout_ms)?;
-        let outcome = self.invoker.fetch(path, upstream.init.as_ref()).await;
+        let outcome = self
+            .invoker
+            .fetch(path, upstream.init.as_ref(), Some(upstream.deadline_ms))
+            .await;
         // The function began its answer (or failed): the deadline is over, the body streams on.
         drop(upstream);
         match outcome {
@@ -100,6 +104,9 @@ impl JsProxy {
 /// caller that goes away cancels it, which ends the function's call too.
 struct Upstream {
     init: RequestInit,
+    /// When the deadline aborts the request, in epoch milliseconds: a repeat after a new key's
+    /// 403 is only sent before it.
+    deadline_ms: f64,
     _deadline: Timeout,
     _caller: Option<CallerGone>,
 }
@@ -144,6 +151,7 @@ impl Upstream {
         Reflect::set(&init, &"duplex".into(), &"half".into()).map_err(host_failure)?;
         Ok(Upstream {
             init,
+            deadline_ms: js_sys::Date::now() + f64::from(timeout_ms),
             _deadline: deadline,
             _caller: CallerGone::watch(request, controller)?,
         })

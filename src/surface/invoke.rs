@@ -39,7 +39,7 @@ impl PrivateFunction {
                     Some((url, token)) => Call::new(&url, token, &init)?.promise(),
                     None => {
                         let f = self.inner.clone();
-                        promise(async move { Ok(f.fetch(&path, &init).await?.into()) })
+                        promise(async move { Ok(f.fetch(&path, &init, None).await?.into()) })
                     }
                 })
             });

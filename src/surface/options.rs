@@ -3,10 +3,12 @@
 //! option, and never quotes the value (it may be a secret).
 
 use crate::error::Error;
+use crate::host::get;
 use crate::host::JsGateway;
 use crate::invoke::Invoker;
+use crate::propagation::{Propagation, DEFAULT_WINDOW_MS, MAX_WINDOW_MS};
 use crate::validate;
-use js_sys::{Function, JsString};
+use js_sys::{Date, Function, JsString};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_path_to_error::Segment;
@@ -73,7 +75,6 @@ pub fn required<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
     value.ok_or(Error::invalid(field, "is required"))
 }
 
-#[cfg(any(feature = "client", feature = "proxy"))]
 /// A whole-number option within `min..=max`, if given.
 pub fn whole(
     value: Option<f64>,
@@ -114,28 +115,108 @@ pub fn text(value: Option<String>, field: &'static str) -> Result<Option<String>
 }
 
 /// The function (`url`) and its credential (`token` or `tokenProvider`, exactly one) of
-/// PrivateFunction and FunctionProxy.
+/// PrivateFunction and FunctionProxy, with what is known of the token's age.
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Credential {
     pub url: Option<String>,
-    pub token: Option<String>,
+    /// A secret, or a key object of `createFunctionAccessKey` (`secretKey`, `createdAt`).
+    #[serde(deserialize_with = "preserved")]
+    pub token: Option<JsValue>,
+    /// When a secret `token` was made: a Date.
+    #[serde(deserialize_with = "preserved")]
+    pub issued_at: Option<JsValue>,
+    pub propagation_window_ms: Option<f64>,
     #[serde(deserialize_with = "preserved")]
     pub token_provider: Option<JsValue>,
 }
 
 impl Credential {
-    /// The function's invoker, with a fixed token or the caller's token provider.
+    /// The function's invoker, with a fixed token (and its age, when known) or the caller's
+    /// token provider.
     pub fn invoker(self) -> Result<Invoker<JsGateway>, Error> {
         let url = required(text(self.url, "url")?, "url")?;
         let provider = function(self.token_provider, "tokenProvider")?;
-        match (&self.token, &provider) {
-            (Some(_), Some(_)) => Err(Error::invalid(
+        let window = whole(
+            self.propagation_window_ms,
+            0,
+            MAX_WINDOW_MS,
+            "propagationWindowMs",
+        )?
+        .unwrap_or(DEFAULT_WINDOW_MS);
+        let Some(token) = self.token else {
+            if provider.is_none() {
+                return Err(Error::invalid("token", "or tokenProvider is required"));
+            }
+            if self.issued_at.is_some() {
+                return Err(Error::invalid(
+                    "issuedAt",
+                    "is for a token, not a tokenProvider",
+                ));
+            }
+            return Invoker::new(&url, None, JsGateway::new(provider));
+        };
+        if provider.is_some() {
+            return Err(Error::invalid(
                 "token",
                 "and tokenProvider cannot both be given",
-            )),
-            (None, None) => Err(Error::invalid("token", "or tokenProvider is required")),
-            _ => Invoker::new(&url, self.token.as_deref(), JsGateway::new(provider)),
+            ));
         }
+        let (secret, issued_at_ms) = fixed_token(&token, self.issued_at)?;
+        let invoker = Invoker::new(&url, Some(&secret), JsGateway::new(None))?;
+        Ok(match issued_at_ms {
+            Some(at) => invoker.with_propagation(Propagation::issued(at, window, Date::now())),
+            None => invoker,
+        })
     }
+}
+
+/// A fixed `token` and its creation time, when known: a secret with `issuedAt`, or a key
+/// object with its `secretKey` and `createdAt`. Nothing here quotes the secret.
+fn fixed_token(
+    token: &JsValue,
+    issued_at: Option<JsValue>,
+) -> Result<(String, Option<f64>), Error> {
+    let now = Date::now();
+    if token.is_string() {
+        let issued = issued_at
+            .map(|at| {
+                creation_ms(&at, now).ok_or(Error::invalid(
+                    "issuedAt",
+                    "must be a valid Date, not in the future: when the key was made",
+                ))
+            })
+            .transpose()?;
+        return Ok((string(token, "token")?, issued));
+    }
+    if !token.is_object() || token.is_function() {
+        return Err(Error::invalid(
+            "token",
+            "must be a string or a key object from createFunctionAccessKey",
+        ));
+    }
+    if issued_at.is_some() {
+        return Err(Error::invalid(
+            "issuedAt",
+            "is for a secret: a key object carries its own createdAt",
+        ));
+    }
+    let secret = get(token, "secretKey");
+    if !secret.is_string() {
+        return Err(Error::invalid(
+            "token",
+            "is a key object without its secretKey (a listed key has none)",
+        ));
+    }
+    let created = creation_ms(&get(token, "createdAt"), now).ok_or(Error::invalid(
+        "token",
+        "is a key object without a valid createdAt",
+    ))?;
+    Ok((string(&secret, "token")?, Some(created)))
+}
+
+/// A creation time (a Date) in epoch milliseconds, if it can be one at `now_ms`.
+fn creation_ms(value: &JsValue, now_ms: f64) -> Option<f64> {
+    let ms = value.dyn_ref::<Date>()?.get_time();
+    Propagation::believable(ms, now_ms).then_some(ms)
 }

@@ -95,7 +95,7 @@ test("an option of the wrong type names the option and never quotes its value", 
     ["pageSize", "must be a number", (c) => c.listTokens({ pageSize: secret })],
     ["signal", "must be an AbortSignal", (c) => c.listTokens({ signal: secret })],
     ["expiresAt", "must be a Date or an RFC 3339 string", (c) => c.createToken({ functionId: ID, expiresAt: 5 })],
-    ["token", "must be a string", () => new PrivateFunction({ url: "https://f.example", token: 7 })],
+    ["token", "must be a string or a key object from createFunctionAccessKey", () => new PrivateFunction({ url: "https://f.example", token: 7 })],
     ["tokenProvider", "must be a function", () => new PrivateFunction({ url: "https://f.example", tokenProvider: secret })],
   ];
   const c = new FunctionsClient({ secretKey: key, apiUrl: emu.api_url });
