@@ -8,7 +8,6 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { codeBlocks, docFiles, root } from "./markdown.mjs";
-import { todoOf } from "./pending.mjs";
 import { throwawayProject } from "./project.mjs";
 
 const EXTENSIONS = { js: "js", javascript: "js", ts: "ts", typescript: "ts" };
@@ -43,7 +42,7 @@ test("tsc checked the blocks and nothing else failed", () => {
 });
 
 for (const block of blocks) {
-  test(`${block.file}:${block.line} (${block.heading}) type-checks`, { todo: todoOf(block) }, () => {
+  test(`${block.file}:${block.line} (${block.heading}) type-checks`, () => {
     assert.ok(listed.has(path.join(project.dir, block.module)), `tsc did not read ${block.module}`);
     const errors = (diagnostics.get(block.module) ?? []).map(({ line, message }) => `${block.file}:${block.line + line - 1}: ${message}`);
     assert.deepEqual(errors, []);
