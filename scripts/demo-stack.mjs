@@ -157,6 +157,7 @@ export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, em
       env: {
         FUNCTION_URL: emulator.function_url,
         SCW_FUNCTION_KEY: key.secretKey,
+        SCW_FUNCTION_KEY_CREATED_AT: key.createdAt.toISOString(),
         ALLOWED_ORIGINS: [origin.origin, `${origin.protocol}//localhost:${origin.port}`].join(","),
         ALLOWED_PATHS: "/",
         APP_KEY: appKey,
