@@ -126,7 +126,9 @@ test("the proxy on Node (node.js over node:http)", () => proxiesOn(process.execP
 
 test("the proxy on Deno (deno serve)", () =>
   proxiesOn(path.join(here, "deno/node_modules/.bin/deno"), [
-    "serve", "--cached-only", `--allow-env=${Object.keys(settings).join(",")}`, "--allow-net=127.0.0.1",
+    // Every setting the example reads, the optional ones too: Deno refuses a name outside the list.
+    "serve", "--cached-only", `--allow-env=${[...Object.keys(settings), "SCW_FUNCTION_KEY_CREATED_AT"].join(",")}`,
+    "--allow-net=127.0.0.1",
     "--host", "127.0.0.1", "--port", "{port}", "proxy.js",
   ]));
 
