@@ -17,6 +17,7 @@ mod requests;
 mod seed;
 mod state;
 mod store;
+mod unread_body;
 
 use std::io::Write;
 use std::net::IpAddr;
@@ -151,6 +152,7 @@ fn router(app: Shared, args: &Args) -> Result<Router, String> {
             gateway::by_host,
         ));
     Ok(faults::install(router, args.faults)
+        .layer(middleware::from_fn(unread_body::close_if_unread))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             requests::log_request,
