@@ -95,10 +95,9 @@ pub struct Target<'a> {
 pub struct Redirects {
     origin: String,
     method: String,
+    /// Its body can be sent again: true once a redirect made it a bodiless GET.
     replayable: bool,
     left: u8,
-    /// A redirect changed the call into a bodiless GET.
-    bodiless: bool,
     /// A hop left the function's origin: the credential is gone for good.
     foreign: bool,
 }
@@ -111,7 +110,6 @@ impl Redirects {
             method: method.to_ascii_uppercase(),
             replayable,
             left: MAX_REDIRECTS,
-            bodiless: false,
             foreign: false,
         }
     }
@@ -127,8 +125,8 @@ impl Redirects {
             || (matches!(status, 301 | 302) && self.method == "POST");
         if as_get {
             self.method = "GET".into();
-            self.bodiless = true;
-        } else if !self.bodiless && !self.replayable {
+            self.replayable = true;
+        } else if !self.replayable {
             return Ok(Next::Answer);
         }
         if self.left == 0 {

@@ -12,11 +12,12 @@ const setting = (env, name) => env?.[name] ?? globalThis.Deno?.env.get(name) ?? 
 
 function proxyFor(env) {
   const appKey = setting(env, "APP_KEY");
+  const keyCreatedAt = setting(env, "SCW_FUNCTION_KEY_CREATED_AT");
   return new FunctionProxy({
     url: setting(env, "FUNCTION_URL"),
     token: setting(env, "SCW_FUNCTION_KEY"),
     // When the key was made: a 403 while IAM is still propagating a new key is then retried.
-    ...(setting(env, "SCW_FUNCTION_KEY_CREATED_AT") && { issuedAt: new Date(setting(env, "SCW_FUNCTION_KEY_CREATED_AT")) }),
+    ...(keyCreatedAt && { issuedAt: new Date(keyCreatedAt) }),
     allowedOrigins: list(setting(env, "ALLOWED_ORIGINS")),
     allowedPaths: list(setting(env, "ALLOWED_PATHS") || "/"),
     // Who may call the function: put your own check here (a session, a signed token). This one
