@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { access, constants, lstat, mkdir, readlink, rm, symlink } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const example = path.join(root, "examples/edge-proxy");
@@ -21,10 +21,11 @@ export class DemoError extends Error {
 
 /**
  * A child process whose stderr is passed through (or kept, with `quiet`), and which `stop()` ends.
- * `exited` resolves with its exit code or signal.
+ * `exited` resolves with its exit code or signal. This process holds its standard input, which the
+ * system closes when this process ends in any way: the emulator and the proxy stop then too.
  */
 function launch(command, args, { env, cwd, quiet }) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
   let printed = "";
   child.stderr.on("data", (chunk) => {
     printed += chunk;
@@ -131,7 +132,8 @@ async function propagatingUntil(emulator, accessKey) {
  */
 export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, emulatorArgs = [], quiet = false }) {
   await built(emulatorBin);
-  const emulatorProcess = launch(emulatorBin, ["--port", String(port), ...emulatorArgs], { cwd: root, quiet });
+  const emulatorArgv = ["--port", String(port), "--exit-on-stdin-close", ...emulatorArgs];
+  const emulatorProcess = launch(emulatorBin, emulatorArgv, { cwd: root, quiet });
   const processes = [emulatorProcess];
   const stop = async () => {
     await Promise.all(processes.map((child) => child.stop()));
@@ -151,7 +153,8 @@ export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, em
     // The example's own check of its callers (authorize): a page sends it in X-App-Key.
     const appKey = randomBytes(12).toString("hex");
     const proxyUrl = `http://127.0.0.1:${proxyPort}`;
-    const proxyProcess = launch(process.execPath, ["node.js"], {
+    const exitWithStdin = pathToFileURL(path.join(root, "scripts/exit-with-stdin.mjs")).href;
+    const proxyProcess = launch(process.execPath, ["--import", exitWithStdin, "node.js"], {
       cwd: example,
       quiet,
       env: {

@@ -815,6 +815,15 @@ describe("make demo's launcher (scripts/demo.mjs): what it starts, it stops", ()
     assert.deepEqual([await answers(demo.urls.api), await answers(demo.urls.proxy)], [false, false]);
   });
 
+  test("a launcher killed with SIGKILL leaves nothing running either: both end with their standard input", async () => {
+    const demo = await startedDemo();
+    demo.child.kill("SIGKILL");
+    assert.equal(await demo.exited, "SIGKILL");
+    await eventually(async () => {
+      assert.deepEqual([await answers(demo.urls.api), await answers(demo.urls.proxy)], [false, false]);
+    }, 10_000);
+  });
+
   test("a proxy port already in use stops the demo with a message naming it, and the emulator with it", async () => {
     const taken = createServer();
     await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));
