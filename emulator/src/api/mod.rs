@@ -237,6 +237,12 @@ fn date(at: OffsetDateTime) -> String {
     (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
 }
 
+/// A namespace's or function's date as reads show it: whole microseconds, where only the
+/// create answer has nanoseconds (as recorded).
+fn stored_date(at: OffsetDateTime) -> String {
+    date(at.replace_nanosecond(at.microsecond() * 1000).unwrap_or(at))
+}
+
 /// The `name` filter of namespace and function lists: the names containing it.
 fn name_matches(filter: Option<&str>, name: &str) -> bool {
     filter.is_none_or(|f| name.contains(f))
