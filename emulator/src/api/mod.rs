@@ -12,7 +12,9 @@ mod uploads;
 
 use std::collections::{BTreeMap, HashMap};
 
+use axum::http::HeaderValue;
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -118,6 +120,16 @@ pub fn router(app: Shared) -> Router<Shared> {
             app,
             auth::require_permission,
         ))
+        .layer(middleware::map_response(with_request_id))
+}
+
+/// Gives an API answer, error or not, its own `X-Request-Id` (a UUID), as Scaleway's answers
+/// carry one.
+async fn with_request_id(mut response: Response) -> Response {
+    if let Ok(id) = HeaderValue::from_str(&Uuid::new_v4().to_string()) {
+        response.headers_mut().insert("x-request-id", id);
+    }
+    response
 }
 
 /// Makes a change on a blocking thread (it may wait for the disk).
