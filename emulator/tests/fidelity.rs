@@ -138,6 +138,51 @@ async fn namespaces_and_functions_carry_every_recorded_field_with_its_type() {
     assert_eq!(shape(&ready), recorded_namespace);
 }
 
+/// The fractional seconds of an RFC 3339 date (`""` when it has none).
+fn fraction(date: &Value) -> &str {
+    let date = date.as_str().unwrap();
+    let seconds = date.strip_suffix('Z').unwrap();
+    seconds.split_once('.').map_or("", |(_, fraction)| fraction)
+}
+
+#[tokio::test]
+async fn creation_answers_dates_in_nanoseconds_and_reads_in_microseconds() {
+    let emulator = InProcess::new(&[]).await;
+    let namespace = created(&emulator, "/namespaces", json!({ "name": "precise" })).await;
+    let ns = namespace["id"].as_str().unwrap();
+    let function = created(
+        &emulator,
+        "/functions",
+        json!({ "namespace_id": ns, "name": "timed" }),
+    )
+    .await;
+    let fid = function["id"].as_str().unwrap();
+    for (made, path) in [
+        (&namespace, format!("/namespaces/{ns}")),
+        (&function, format!("/functions/{fid}")),
+    ] {
+        let read = emulator.ok("GET", &path, None).await;
+        for field in ["created_at", "updated_at"] {
+            let (made, read) = (fraction(&made[field]), fraction(&read[field]));
+            assert!(
+                made.len() <= 9 && read.len() <= 6,
+                "{path} {field}: {made} then {read}"
+            );
+            let micros = &made[..made.len().min(6)];
+            assert_eq!(read, micros.trim_end_matches('0'), "{path} {field}");
+        }
+    }
+    emulator
+        .ok("POST", &format!("/functions/{fid}/deploy"), Some(json!({})))
+        .await;
+    let ready = emulator.ok("GET", &format!("/functions/{fid}"), None).await;
+    assert!(
+        fraction(&ready["ready_at"]).len() <= 6,
+        "{}",
+        ready["ready_at"]
+    );
+}
+
 #[tokio::test]
 async fn a_function_stays_created_until_deployed_then_is_pending_then_ready() {
     let emulator = InProcess::new(&["--token-delay-ms", "1000"]).await;

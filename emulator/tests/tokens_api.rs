@@ -303,3 +303,32 @@ fn regions_are_fr_par_nl_ams_and_pl_waw() {
         "the seeded function lives in fr-par"
     );
 }
+
+#[test]
+fn every_api_answer_carries_its_own_request_id() {
+    let emulator = Emulator::start(&[]);
+    let key = emulator.field("secret_key");
+    let answers = [
+        emulator.api("GET", "/tokens", None),
+        emulator.api("GET", &format!("/tokens/{}", uuid::Uuid::new_v4()), None),
+        emulator.api("GET", "/tokens?page_size=0", None),
+        emulator.send(
+            "GET",
+            &emulator.url("/functions/v1beta1/regions/fr-par/tokens"),
+            &[],
+            None,
+        ),
+        emulator.iam_as(&key, "GET", "/applications", None),
+    ];
+    let ids: Vec<uuid::Uuid> = (answers.iter())
+        .map(|answer| {
+            let id = answer.headers.get("x-request-id");
+            let id = id.and_then(|v| v.to_str().ok()).unwrap_or_default();
+            uuid::Uuid::try_parse(id).unwrap_or_else(|_| panic!("{}: {id:?}", answer.status))
+        })
+        .collect();
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [200, 404, 400, 401, 200]);
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "one id per answer");
+}

@@ -9,8 +9,9 @@ use uuid::Uuid;
 use super::extract::{path_id, region, Body, Checker, Fields, PathArgs, Query};
 use super::namespaces::slug;
 use super::paging::{By, Listed, Paging, SortKey};
+use super::NAMED_ORDERS;
 use super::{commit, date, delete_live, find_live, find_visible, name, name_matches};
-use super::{read_settings, visible_page, Answer, Regional, SettingsView, NAMED_ORDERS};
+use super::{read_settings, stored_date, visible_page, Answer, Regional, SettingsView};
 use crate::app::Shared;
 use crate::errors::{ApiError, Reason};
 use crate::model::{
@@ -117,7 +118,7 @@ impl FunctionView {
         FunctionView {
             build_message: None,
             cpu_limit: config.memory_limit * 140 / 256,
-            created_at: date(function.created_at),
+            created_at: stored_date(function.created_at),
             domain_name: function.domain_name.clone(),
             error_message: None,
             handler: config.handler.clone(),
@@ -130,15 +131,24 @@ impl FunctionView {
             namespace_id: function.namespace_id,
             privacy: function.privacy,
             private_network_id: config.private_network_id,
-            ready_at: ready_at.map(date),
+            ready_at: ready_at.map(stored_date),
             region: function.region.as_str(),
             runtime: function.runtime.clone(),
             runtime_message: "",
             sandbox: config.sandbox,
             status,
             timeout: format!("{}s", config.timeout_seconds),
-            updated_at: date(updated_at),
+            updated_at: stored_date(updated_at),
             settings: SettingsView::new(&function.settings),
+        }
+    }
+
+    /// The create answer: the only one whose dates have nanoseconds.
+    fn created(function: &Function) -> Self {
+        FunctionView {
+            created_at: date(function.created_at),
+            updated_at: date(function.created_at),
+            ..FunctionView::new(function, Phase::Waiting)
         }
     }
 }
@@ -355,7 +365,7 @@ pub async fn create(
             .and_then(|id| find_live(&state.namespaces, id, region))?;
         let mut function = new_function(namespace, name, spec.privacy, None, Settings::default());
         spec.apply_to(&mut function);
-        let answer = FunctionView::new(&function, Phase::Waiting);
+        let answer = FunctionView::created(&function);
         Ok((Change::Function(function), answer))
     })
     .await

@@ -12,7 +12,9 @@ mod uploads;
 
 use std::collections::{BTreeMap, HashMap};
 
+use axum::http::HeaderValue;
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -118,6 +120,16 @@ pub fn router(app: Shared) -> Router<Shared> {
             app,
             auth::require_permission,
         ))
+        .layer(middleware::map_response(with_request_id))
+}
+
+/// Gives an API answer, error or not, its own `X-Request-Id` (a UUID), as Scaleway's answers
+/// carry one.
+async fn with_request_id(mut response: Response) -> Response {
+    if let Ok(id) = HeaderValue::from_str(&Uuid::new_v4().to_string()) {
+        response.headers_mut().insert("x-request-id", id);
+    }
+    response
 }
 
 /// Makes a change on a blocking thread (it may wait for the disk).
@@ -235,6 +247,12 @@ async fn delete_live<T: Regional + 'static, V: Send + 'static>(
 /// A date as the API writes it: RFC 3339 in UTC with `Z`, nanoseconds when there are some.
 fn date(at: OffsetDateTime) -> String {
     (at.to_offset(time::UtcOffset::UTC).format(&Rfc3339)).unwrap_or_default()
+}
+
+/// A namespace's or function's date as reads show it: whole microseconds, where only the
+/// create answer has nanoseconds (as recorded).
+fn stored_date(at: OffsetDateTime) -> String {
+    date(at.replace_nanosecond(at.microsecond() * 1000).unwrap_or(at))
 }
 
 /// The `name` filter of namespace and function lists: the names containing it.

@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::extract::{path_id, region, Body, Checker, Fields, PathArgs, Query};
 use super::paging::{By, Listed, Paging, SortKey};
+use super::NAMED_ORDERS;
 use super::{commit, date, delete_live, find_live, find_visible, name, name_matches};
-use super::{random_text, read_settings, visible_page, Answer, SettingsView, NAMED_ORDERS};
+use super::{random_text, read_settings, stored_date, visible_page, Answer, SettingsView};
 use crate::app::Shared;
 use crate::errors::ApiError;
 use crate::jwt::NamespaceKey;
@@ -95,7 +96,7 @@ impl NamespaceView {
             .flatten()
             .fold(namespace.created_at, OffsetDateTime::max);
         NamespaceView {
-            created_at: date(namespace.created_at),
+            created_at: stored_date(namespace.created_at),
             error_message: None,
             id: namespace.id,
             name: namespace.name.clone(),
@@ -105,9 +106,18 @@ impl NamespaceView {
             registry_endpoint,
             registry_namespace_id,
             status,
-            updated_at: date(updated_at),
+            updated_at: stored_date(updated_at),
             vpc_integration_activated: false,
             settings: SettingsView::new(&namespace.settings),
+        }
+    }
+
+    /// The create answer: the only one whose dates have nanoseconds.
+    fn created(namespace: &Namespace) -> Self {
+        NamespaceView {
+            created_at: date(namespace.created_at),
+            updated_at: date(namespace.created_at),
+            ..NamespaceView::new(namespace, Phase::Creating)
         }
     }
 }
@@ -178,7 +188,7 @@ pub async fn create(
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?
     .map_err(ApiError::Internal)?;
-    let answer = NamespaceView::new(&namespace, Phase::Creating);
+    let answer = NamespaceView::created(&namespace);
     commit(&app, move |_| Ok((Change::Namespace(namespace), answer))).await
 }
 
