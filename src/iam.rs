@@ -259,12 +259,20 @@ impl<T: Transport> Client<'_, T> {
         Ok(())
     }
 
-    /// Deletes an API key made by [`Client::create_function_access_key`], then the policies and
-    /// the application it belonged to. The key goes first: access ends before anything else.
+    /// Deletes an API key made by [`Client::create_function_access_key`], then, when it was the
+    /// last key of its application (a rotation leaves several), the application's policies and
+    /// the application. The key goes first: access ends before anything else.
     pub async fn delete_function_access_key(&self, access_key: &str) -> Result<(), Error> {
         let key = self.key(access_key).await?;
         let application_id = read(&key, |j| j.str("application_id"))?;
         self.remove("api-keys", access_key).await?;
+        let others = self.keys_of(&application_id).await?;
+        if others
+            .iter()
+            .any(|k| k.str("access_key").is_some_and(|a| a != access_key))
+        {
+            return Ok(());
+        }
         for policy in self.policies_of(&application_id).await? {
             self.remove("policies", &policy).await?;
         }
@@ -380,6 +388,7 @@ mod tests {
                 &json!({ "access_key": ACCESS, "application_id": application }).to_string(),
             )
             .answer(204, "")
+            .answer(200, r#"{"api_keys":[],"total_count":0}"#)
             .answer(
                 200,
                 &json!({ "id": application, "organization_id": organization }).to_string(),
@@ -401,6 +410,7 @@ mod tests {
             [
                 format!("GET /iam/v1alpha1/api-keys/{ACCESS}"),
                 format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
                 format!("GET /iam/v1alpha1/applications/{APP}"),
                 format!("GET /iam/v1alpha1/policies?application_ids={APP}&organization_id={ORG}&page=1&page_size=100"),
                 format!("DELETE /iam/v1alpha1/policies/{POLICY}"),
@@ -414,12 +424,35 @@ mod tests {
     }
 
     #[test]
+    fn deleting_one_of_several_keys_of_an_application_keeps_the_application() {
+        let others = json!({ "api_keys": [{ "access_key": "SCWNEW456789ABCDEFGH", "application_id": APP }], "total_count": 1 });
+        let c = client(
+            Script::default()
+                .answer(
+                    200,
+                    &json!({ "access_key": ACCESS, "application_id": APP }).to_string(),
+                )
+                .answer(204, "")
+                .answer(200, &others.to_string()),
+        );
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        assert_eq!(
+            sent(&c),
+            [
+                format!("GET /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
+            ]
+        );
+    }
+
+    #[test]
     fn ids_in_answers_never_lead_a_request_out_of_its_collection() {
         let climbing = format!("../../../functions/v1beta1/regions/fr-par/namespaces/{ID}");
         let c = client(deletion("a/b?c#d", "x&page_size=1", &climbing));
         block_on(c.delete_function_access_key(ACCESS)).unwrap();
         assert_eq!(
-            sent(&c)[2..],
+            sent(&c)[3..],
             [
                 "GET /iam/v1alpha1/applications/a%2Fb%3Fc%23d".to_string(),
                 "GET /iam/v1alpha1/policies?application_ids=a%2Fb%3Fc%23d&organization_id=x%26page_size%3D1&page=1&page_size=100".to_string(),
@@ -439,7 +472,7 @@ mod tests {
 
         let c = client(deletion(APP, ORG, ".."));
         assert!(block_on(c.delete_function_access_key(ACCESS)).is_err());
-        assert_eq!(sent(&c).len(), 4, "no DELETE of a dot segment");
+        assert_eq!(sent(&c).len(), 5, "no DELETE of a dot segment");
     }
 
     #[test]
