@@ -194,7 +194,11 @@ export class FunctionsClient {
   listFunctionAccessKeys(options: ListFunctionAccessKeysOptions): Promise<ListedFunctionAccessKey[]>;
   /** A new key for the same application (same project and description); the old one is deleted only with `deleteOld`. */
   rotateFunctionAccessKey(accessKey: string, options?: RotateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
-  /** Deletes the key, then its application's policies and the application. */
+  /**
+   * Deletes the key, then, when it was its application's last key, the application's policies and
+   * the application. A key of an application `createFunctionAccessKey` did not make is refused
+   * (`ValidationError` on `accessKey`) before anything is deleted.
+   */
   deleteFunctionAccessKey(accessKey: string, options?: CallOptions): Promise<void>;
   free(): void;
 }

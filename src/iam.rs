@@ -126,11 +126,7 @@ impl<T: Transport> Client<'_, T> {
             .await?;
         let mut keys = Vec::new();
         for application in &applications {
-            let made_here = application.str("name").is_some_and(|n| {
-                n.strip_prefix(APPLICATION_PREFIX)
-                    .is_some_and(|p| validate::is_uuid(p) && project.is_none_or(|q| p == q))
-            });
-            if made_here {
+            if made_here(application, project) {
                 let id = read(application, |j| j.str("id"))?;
                 keys.extend(self.keys_of(&id).await?);
             }
@@ -162,7 +158,8 @@ impl<T: Transport> Client<'_, T> {
         let application_id = read(&old, |j| j.str("application_id"))?;
         let project = read(&old, |j| j.str("default_project_id"))?;
         let description = old.str("description").filter(|d| !d.is_empty());
-        let policy_id = (self.policies_of(&application_id).await?.into_iter().next())
+        let application = self.application(&application_id).await?;
+        let policy_id = (self.policies_of(&application).await?.into_iter().next())
             .ok_or_else(crate::error::unexpected)?;
         let key = self
             .new_key(
@@ -189,14 +186,19 @@ impl<T: Transport> Client<'_, T> {
         self.call(get(&url), Some(subject)).await
     }
 
-    /// The ids of an application's policies (ListPolicies is filtered within its organization).
-    async fn policies_of(&self, application_id: &str) -> Result<Vec<String>, Error> {
+    /// GetApplication.
+    async fn application(&self, application_id: &str) -> Result<T::Json, Error> {
         let url = self
             .iam_url("applications")
             .segment(application_id)?
             .build();
-        let application = self.call(get(&url), None).await?;
-        let organization = read(&application, |j| j.str("organization_id"))?;
+        self.call(get(&url), None).await
+    }
+
+    /// The ids of an application's policies (ListPolicies is filtered within its organization).
+    async fn policies_of(&self, application: &T::Json) -> Result<Vec<String>, Error> {
+        let application_id = &read(application, |j| j.str("id"))?;
+        let organization = read(application, |j| j.str("organization_id"))?;
         let policies = self
             .every_page("policies", &|page| {
                 Ok(self
@@ -259,17 +261,41 @@ impl<T: Transport> Client<'_, T> {
         Ok(())
     }
 
-    /// Deletes an API key made by [`Client::create_function_access_key`], then the policies and
-    /// the application it belonged to. The key goes first: access ends before anything else.
+    /// Deletes an API key made by [`Client::create_function_access_key`], then, when it was the
+    /// last key of its application (a rotation leaves several), the application's policies and
+    /// the application. The key goes first: access ends before anything else. A key of another
+    /// application is refused before anything is deleted.
     pub async fn delete_function_access_key(&self, access_key: &str) -> Result<(), Error> {
         let key = self.key(access_key).await?;
         let application_id = read(&key, |j| j.str("application_id"))?;
+        let application = self.application(&application_id).await?;
+        if !made_here(&application, None) {
+            return Err(Error::invalid(
+                "accessKey",
+                "is not a key made by createFunctionAccessKey",
+            ));
+        }
         self.remove("api-keys", access_key).await?;
-        for policy in self.policies_of(&application_id).await? {
+        let others = self.keys_of(&application_id).await?;
+        if others
+            .iter()
+            .any(|k| k.str("access_key").is_some_and(|a| a != access_key))
+        {
+            return Ok(());
+        }
+        for policy in self.policies_of(&application).await? {
             self.remove("policies", &policy).await?;
         }
         self.remove("applications", &application_id).await
     }
+}
+
+/// True for an application made by [`Client::create_function_access_key`] (for `project`, if given).
+fn made_here<J: Json>(application: &J, project: Option<&str>) -> bool {
+    application.str("name").is_some_and(|n| {
+        n.strip_prefix(APPLICATION_PREFIX)
+            .is_some_and(|p| validate::is_uuid(p) && project.is_none_or(|q| p == q))
+    })
 }
 
 #[cfg(test)]
@@ -373,17 +399,24 @@ mod tests {
         ));
     }
 
-    fn deletion(application: &str, organization: &str, policy: &str) -> Script {
+    /// A key of `application`, and that application as GetApplication shows it.
+    fn key_and_application(application: &str, organization: &str, name: &str) -> Script {
         Script::default()
             .answer(
                 200,
                 &json!({ "access_key": ACCESS, "application_id": application }).to_string(),
             )
-            .answer(204, "")
             .answer(
                 200,
-                &json!({ "id": application, "organization_id": organization }).to_string(),
+                &json!({ "id": application, "organization_id": organization, "name": name })
+                    .to_string(),
             )
+    }
+
+    fn deletion(application: &str, organization: &str, policy: &str) -> Script {
+        key_and_application(application, organization, &format!("functions-{ID}"))
+            .answer(204, "")
+            .answer(200, r#"{"api_keys":[],"total_count":0}"#)
             .answer(
                 200,
                 &json!({ "policies": [{ "id": policy }], "total_count": 1 }).to_string(),
@@ -400,8 +433,9 @@ mod tests {
             sent(&c),
             [
                 format!("GET /iam/v1alpha1/api-keys/{ACCESS}"),
-                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
                 format!("GET /iam/v1alpha1/applications/{APP}"),
+                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
                 format!("GET /iam/v1alpha1/policies?application_ids={APP}&organization_id={ORG}&page=1&page_size=100"),
                 format!("DELETE /iam/v1alpha1/policies/{POLICY}"),
                 format!("DELETE /iam/v1alpha1/applications/{APP}"),
@@ -414,14 +448,42 @@ mod tests {
     }
 
     #[test]
-    fn ids_in_answers_never_lead_a_request_out_of_its_collection() {
-        let climbing = format!("../../../functions/v1beta1/regions/fr-par/namespaces/{ID}");
-        let c = client(deletion("a/b?c#d", "x&page_size=1", &climbing));
+    fn deleting_one_of_several_keys_of_an_application_keeps_the_application() {
+        let others = json!({ "api_keys": [{ "access_key": "SCWNEW456789ABCDEFGH", "application_id": APP }], "total_count": 1 });
+        let c = client(
+            key_and_application(APP, ORG, &format!("functions-{ID}"))
+                .answer(204, "")
+                .answer(200, &others.to_string()),
+        );
         block_on(c.delete_function_access_key(ACCESS)).unwrap();
         assert_eq!(
             sent(&c)[2..],
             [
-                "GET /iam/v1alpha1/applications/a%2Fb%3Fc%23d".to_string(),
+                format!("DELETE /iam/v1alpha1/api-keys/{ACCESS}"),
+                format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_of_another_application_is_not_deleted() {
+        let c = client(key_and_application(APP, ORG, "ci-deployer"));
+        assert!(matches!(
+            block_on(c.delete_function_access_key(ACCESS)),
+            Err(Error::Validation { field, .. }) if field == "accessKey"
+        ));
+        assert_eq!(sent(&c).len(), 2, "nothing deleted");
+    }
+
+    #[test]
+    fn ids_in_answers_never_lead_a_request_out_of_its_collection() {
+        let climbing = format!("../../../functions/v1beta1/regions/fr-par/namespaces/{ID}");
+        let c = client(deletion("a/b?c#d", "x&page_size=1", &climbing));
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        assert_eq!(sent(&c)[1], "GET /iam/v1alpha1/applications/a%2Fb%3Fc%23d");
+        assert_eq!(
+            sent(&c)[4..],
+            [
                 "GET /iam/v1alpha1/policies?application_ids=a%2Fb%3Fc%23d&organization_id=x%26page_size%3D1&page=1&page_size=100".to_string(),
                 format!("DELETE /iam/v1alpha1/policies/..%2F..%2F..%2Ffunctions%2Fv1beta1%2Fregions%2Ffr-par%2Fnamespaces%2F{ID}"),
                 "DELETE /iam/v1alpha1/applications/a%2Fb%3Fc%23d".to_string(),
@@ -439,7 +501,7 @@ mod tests {
 
         let c = client(deletion(APP, ORG, ".."));
         assert!(block_on(c.delete_function_access_key(ACCESS)).is_err());
-        assert_eq!(sent(&c).len(), 4, "no DELETE of a dot segment");
+        assert_eq!(sent(&c).len(), 5, "no DELETE of a dot segment");
     }
 
     #[test]

@@ -315,7 +315,8 @@ impl FunctionsClient {
         })
     }
 
-    /// Deletes an API key made by createFunctionAccessKey, with its policy and application.
+    /// Deletes an API key made by createFunctionAccessKey, and its policy and application with
+    /// the application's last key.
     #[wasm_bindgen(js_name = deleteFunctionAccessKey)]
     pub fn delete_function_access_key(&self, access_key: JsValue, options: JsValue) -> Promise {
         self.run(options, async move |c, _| {

@@ -54,6 +54,26 @@ test("a key whose application has no function policy is refused", async () => {
   await iam("DELETE", `/applications/${app.id}`);
 });
 
+test("deleteFunctionAccessKey refuses a key of another application and deletes nothing of it", async () => {
+  const { organizationId } = await client().getNamespace(emulator.namespace_id);
+  const app = await iam("POST", "/applications", { name: "ci-deployer", organization_id: organizationId });
+  const policy = await iam("POST", "/policies", {
+    name: "ci-deployer",
+    organization_id: organizationId,
+    application_id: app.id,
+    rules: [{ permission_set_names: ["FunctionsPrivateAccess"], project_ids: [emulator.project_id] }],
+  });
+  const key = await iam("POST", "/api-keys", { application_id: app.id });
+  await assert.rejects(
+    client().deleteFunctionAccessKey(key.access_key),
+    (e) => e instanceof ValidationError && e.field === "accessKey" && /createFunctionAccessKey/.test(e.message),
+  );
+  assert.equal((await iam("GET", `/api-keys/${key.access_key}`)).access_key, key.access_key);
+  assert.equal((await iam("GET", `/policies/${policy.id}`)).id, policy.id);
+  assert.equal((await iam("GET", `/applications/${app.id}`)).id, app.id);
+  await iam("DELETE", `/applications/${app.id}`);
+});
+
 test("an expired key is refused at once", async () => {
   const c = client();
   const expiresAt = new Date(Date.now() + 1500);

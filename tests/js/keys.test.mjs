@@ -70,7 +70,23 @@ describe("key listing and rotation", () => {
     assert.equal(await status(emu, next.secretKey), 403, "deleteOld removed the key it rotated");
     assert.equal(await status(emu, third.secretKey), 200);
     await c.deleteFunctionAccessKey(third.accessKey);
-    assert.equal(await status(emu, old.secretKey), 403, "deleting a key removes its application, with every key of it");
+    assert.equal(await status(emu, old.secretKey), 200, "deleting one key leaves the other keys of its application");
+    await c.deleteFunctionAccessKey(old.accessKey);
+  });
+
+  test("deleting the old key after a rotation leaves the new key working; the last key takes its application and policy along", async () => {
+    const c = clientOf(emu);
+    const iam = async (path) => (await fetch(`${emu.api_url}/iam/v1alpha1${path}`, { headers: { "X-Auth-Token": emu.secret_key } })).status;
+    const old = await c.createFunctionAccessKey({ projectId: emu.project_id, expiresAt: inAnHour() });
+    const next = await c.rotateFunctionAccessKey(old.accessKey, { expiresAt: inAnHour() });
+    await c.deleteFunctionAccessKey(old.accessKey);
+    assert.equal(await status(emu, old.secretKey), 403);
+    assert.equal(await status(emu, next.secretKey), 200, "the new key survives the old one's deletion");
+    assert.equal(await iam(`/applications/${next.applicationId}`), 200);
+    await c.deleteFunctionAccessKey(next.accessKey);
+    assert.equal(await status(emu, next.secretKey), 403);
+    assert.equal(await iam(`/applications/${next.applicationId}`), 404, "the application went with its last key");
+    assert.equal(await iam(`/policies/${next.policyId}`), 404, "and its policy");
   });
 
   test("listing and rotating refuse bad input before any request", async () => {
