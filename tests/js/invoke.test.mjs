@@ -178,3 +178,17 @@ test("a deadline signal of the caller rejects with a TimeoutError", async () => 
   const err = await caller.fetch("/", { signal: AbortSignal.timeout(100) }).catch((e) => e);
   assert.ok(err instanceof TimeoutError && err instanceof ScwError, String(err));
 });
+
+test("a token provider that never answers does not outlive the caller's signal", async () => {
+  let asked = 0;
+  const fn = new PrivateFunction({ url: emu.function_url, tokenProvider: () => (asked++, new Promise(() => {})) });
+  const late = await fn.fetch("/", { signal: AbortSignal.timeout(100) }).catch((e) => e);
+  assert.ok(late instanceof TimeoutError, String(late));
+  const gone = new AbortController();
+  setTimeout(() => gone.abort(), 100);
+  const aborted = await fn.fetch("/", { signal: gone.signal }).catch((e) => e);
+  assert.ok(aborted instanceof AbortError, String(aborted));
+  const unasked = asked;
+  assert.ok((await fn.fetch("/", { signal: AbortSignal.abort() }).catch((e) => e)) instanceof AbortError);
+  assert.equal(asked, unasked, "an aborted signal does not ask the provider");
+});
