@@ -121,6 +121,12 @@ impl Redirects {
         let Some(target) = target.filter(|_| is_redirect(status)) else {
             return Ok(Next::Answer);
         };
+        // Like fetch: a `data:` or `file:` target would be read as if the function had answered.
+        if !target.url.starts_with("https://") && !target.url.starts_with("http://") {
+            return Err(Error::Network(
+                "the function redirected to a URL that is not http(s)".into(),
+            ));
+        }
         let as_get = (status == 303 && self.method != "HEAD")
             || (matches!(status, 301 | 302) && self.method == "POST");
         if as_get {
@@ -555,6 +561,22 @@ mod tests {
             replayed.next(308, to("https://f.example/x")),
             follow("https://f.example/x", false, false)
         );
+    }
+
+    #[test]
+    fn a_redirect_to_a_url_that_is_not_http_is_a_network_error_as_in_fetch() {
+        for url in [
+            "data:text/plain,forged",
+            "file:///etc/passwd",
+            "blob:https://f.example/1",
+        ] {
+            let target = Some(Target {
+                url,
+                origin: "null",
+            });
+            let next = Redirects::new(FN, "GET", true).next(302, target);
+            assert!(matches!(next, Err(Error::Network(_))), "{url}");
+        }
     }
 
     #[test]
