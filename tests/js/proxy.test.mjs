@@ -347,3 +347,13 @@ test("a token provider that never answers gives 504 at timeoutMs, and 502 once t
   const left = await proxy({ tokenProvider: never }).handle(request("/", { signal: gone.signal }));
   assert.equal(left.status, 502);
 });
+
+test("a caller's Expect: 100-continue stays with the proxy's server: the body reaches the function", async () => {
+  const { token } = await freshToken();
+  const body = "a".repeat(4096);
+  const res = await proxy({ token }).handle(request("/upload", { method: "POST", body, headers: { expect: "100-continue" } }));
+  assert.equal(res.status, 200);
+  const echo = await res.json();
+  assert.equal(echo.body, body);
+  assert.equal(echo.headers.expect, undefined);
+});
