@@ -238,7 +238,9 @@ export class PrivateFunction {
   constructor(options: PrivateFunctionOptions);
   /**
    * Resolves with the runtime's own Response, whatever its status (a 403 is an answer). Rejects
-   * with a NetworkError, a TimeoutError (an `init.signal` that timed out) or an AbortError.
+   * with a ValidationError (a path, init or headers that cannot be sent, or a tokenProvider that
+   * does not resolve to a token), a NetworkError, a TimeoutError (an `init.signal` that timed out)
+   * or an AbortError.
    */
   fetch(path?: string, init?: RequestInit): Promise<Response>;
   free(): void;

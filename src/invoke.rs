@@ -30,8 +30,8 @@ pub trait Gateway {
     fn discard(&self, response: Self::Response);
     /// True when the body of `init` can be sent a second time (absent, string, bytes; not a stream).
     fn replayable(&self, init: &Self::Init) -> bool;
-    /// Asks the caller's provider for a token.
-    async fn provide_token(&self) -> Result<String, Error>;
+    /// Asks the caller's provider for a token; fails when the signal of `init` aborts first.
+    async fn provide_token(&self, init: &Self::Init) -> Result<String, Error>;
     /// `exp` (seconds) of a JWT's claims segment (base64url JSON), when it has one.
     fn expiry(&self, claims_segment: &str) -> Option<f64>;
     /// Waits `ms` milliseconds; fails when the signal of `init` aborts meanwhile.
@@ -121,6 +121,12 @@ impl Redirects {
         let Some(target) = target.filter(|_| is_redirect(status)) else {
             return Ok(Next::Answer);
         };
+        // Like fetch: a `data:` or `file:` target would be read as if the function had answered.
+        if !target.url.starts_with("https://") && !target.url.starts_with("http://") {
+            return Err(Error::Network(
+                "the function redirected to a URL that is not http(s)".into(),
+            ));
+        }
         let as_get = (status == 303 && self.method != "HEAD")
             || (matches!(status, 301 | 302) && self.method == "POST");
         if as_get {
@@ -190,7 +196,7 @@ impl<G: Gateway> Invoker<G> {
         Ok(Some((join_url(&self.base, path)?, token)))
     }
 
-    async fn token(&self, fresh: bool) -> Result<String, Error> {
+    async fn token(&self, fresh: bool, init: &G::Init) -> Result<String, Error> {
         if let Some(t) = &self.fixed {
             return Ok(t.clone());
         }
@@ -200,7 +206,7 @@ impl<G: Gateway> Invoker<G> {
                 return Ok(t.clone());
             }
         }
-        let t = self.gateway.provide_token().await?;
+        let t = self.gateway.provide_token(init).await?;
         validate::header_value(&t, "tokenProvider")?;
         let exp = token::claims_segment(&t)
             .ok()
@@ -220,7 +226,7 @@ impl<G: Gateway> Invoker<G> {
         deadline_ms: Option<f64>,
     ) -> Result<G::Response, Error> {
         let url = join_url(&self.base, path)?;
-        let used = self.token(false).await?;
+        let used = self.token(false, init).await?;
         let response = self.until_admitted(&url, &used, init, deadline_ms).await?;
         if self.gateway.status(&response) != 403
             || self.fixed.is_some()
@@ -228,7 +234,7 @@ impl<G: Gateway> Invoker<G> {
         {
             return Ok(response);
         }
-        let fresh = self.token(true).await?;
+        let fresh = self.token(true, init).await?;
         if fresh == used {
             return Ok(response);
         }
@@ -304,7 +310,7 @@ mod tests {
         fn replayable(&self, init: &bool) -> bool {
             *init
         }
-        async fn provide_token(&self) -> Result<String, Error> {
+        async fn provide_token(&self, _: &bool) -> Result<String, Error> {
             self.provided.set(self.provided.get() + 1);
             self.tokens
                 .borrow_mut()
@@ -555,6 +561,22 @@ mod tests {
             replayed.next(308, to("https://f.example/x")),
             follow("https://f.example/x", false, false)
         );
+    }
+
+    #[test]
+    fn a_redirect_to_a_url_that_is_not_http_is_a_network_error_as_in_fetch() {
+        for url in [
+            "data:text/plain,forged",
+            "file:///etc/passwd",
+            "blob:https://f.example/1",
+        ] {
+            let target = Some(Target {
+                url,
+                origin: "null",
+            });
+            let next = Redirects::new(FN, "GET", true).next(302, target);
+            assert!(matches!(next, Err(Error::Network(_))), "{url}");
+        }
     }
 
     #[test]

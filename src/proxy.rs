@@ -25,8 +25,9 @@ const MAX_DECODINGS: usize = 3;
 
 /// Headers of the caller's request that never reach the function: its credentials (the proxy
 /// sets its own) and the hop-by-hop headers (RFC 9110 7.6.1), which are for the connection to
-/// the proxy. `content-length` goes too: the body is streamed on.
-const REQUEST_DROPPED: [&str; 14] = [
+/// the proxy. `content-length` goes too: the body is streamed on; and `expect`, whose
+/// `100-continue` the proxy's own server answers (Node's fetch refuses to send it).
+const REQUEST_DROPPED: [&str; 15] = [
     "x-auth-token",
     "authorization",
     "cookie",
@@ -41,6 +42,7 @@ const REQUEST_DROPPED: [&str; 14] = [
     "upgrade",
     "http2-settings",
     "content-length",
+    "expect",
 ];
 
 /// Headers of the function's answer that never reach the caller: hop-by-hop headers, what no
@@ -636,6 +638,7 @@ mod tests {
             "keep-alive",
             "connection",
             "proxy-connection",
+            "expect",
             "x-secret",
         ] {
             assert!(dropped.iter().any(|d| d == name), "{name}");

@@ -2,6 +2,7 @@
 // PORT (default 8787) and the settings of proxy.js come from the environment.
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import worker from "./proxy.js";
 
 createServer(async (incoming, outgoing) => {
@@ -19,6 +20,7 @@ createServer(async (incoming, outgoing) => {
   });
   const response = await worker.fetch(request);
   outgoing.writeHead(response.status, [...response.headers].flat());
-  if (response.body) Readable.fromWeb(response.body).pipe(outgoing);
+  // Unlike pipe, pipeline cancels the function's answer when the caller goes away during it.
+  if (response.body) await pipeline(Readable.fromWeb(response.body), outgoing).catch(() => {});
   else outgoing.end();
 }).listen(Number(process.env.PORT ?? 8787), "127.0.0.1");

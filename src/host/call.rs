@@ -33,6 +33,10 @@ extern "C" {
     /// `promise.then(...)` with one callback for both outcomes: `then(value, true)` or
     /// `then(reason, false)`, so that exactly one Rust closure exists and runs.
     fn settled(promise: &Promise, then: &JsValue) -> Promise;
+
+    /// `promise`, or a rejection with the signal's reason as soon as `signal` aborts.
+    #[wasm_bindgen(js_name = untilAborted)]
+    fn until_aborted(promise: &Promise, signal: Option<&AbortSignal>) -> Promise;
 }
 
 /// True when a request body can be sent a second time: none, text, bytes, a Blob, form data or
@@ -253,22 +257,26 @@ impl Gateway for JsGateway {
         replayable(&get(init, "body"))
     }
 
-    async fn provide_token(&self) -> Result<String, Error> {
+    async fn provide_token(&self, init: &JsValue) -> Result<String, Error> {
         let refused = || Error::invalid("tokenProvider", "must resolve to a token string");
         let provider = self.provider.as_ref().ok_or_else(refused)?;
+        let signal = get(init, "signal").dyn_into::<AbortSignal>().ok();
+        if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
+            return Err(failure(&s.reason(), Some(s)));
+        }
         let shared = self.pending.borrow().clone();
         let promise = match shared {
             Some(p) => p,
             None => {
                 let value = provider
                     .call0(&JsValue::UNDEFINED)
-                    .map_err(|e| provider_failure(&e))?;
+                    .map_err(|e| provider_failure(&e, None))?;
                 let p = Promise::resolve(&value);
                 *self.pending.borrow_mut() = Some(p.clone());
                 p
             }
         };
-        let answer = JsFuture::from(promise.clone()).await;
+        let answer = JsFuture::from(until_aborted(&promise, signal.as_ref())).await;
         if self
             .pending
             .borrow()
@@ -277,7 +285,7 @@ impl Gateway for JsGateway {
         {
             *self.pending.borrow_mut() = None;
         }
-        let token = answer.map_err(|e| provider_failure(&e))?;
+        let token = answer.map_err(|e| provider_failure(&e, signal.as_ref()))?;
         token.as_string().ok_or_else(refused)
     }
 
@@ -299,7 +307,11 @@ impl Gateway for JsGateway {
     }
 }
 
-/// What a token provider's own failure becomes: a NetworkError with its message.
-fn provider_failure(error: &JsValue) -> Error {
-    network_failure(error, "the token provider failed")
+/// What a token provider's failure becomes: a NetworkError with its message, unless the call's
+/// `signal` aborted while it was awaited.
+fn provider_failure(error: &JsValue, signal: Option<&AbortSignal>) -> Error {
+    match signal.filter(|s| s.aborted()) {
+        Some(_) => failure(error, signal),
+        None => network_failure(error, "the token provider failed"),
+    }
 }

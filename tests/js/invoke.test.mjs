@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { lib, loopback, useEmulator } from "./support.mjs";
 
-const { FunctionsClient, PrivateFunction, ValidationError, AbortError, ScwError, TimeoutError } = lib;
+const { FunctionsClient, PrivateFunction, ValidationError, AbortError, ScwError, TimeoutError, NetworkError } = lib;
 const emu = useEmulator();
 const client = () => new FunctionsClient({ secretKey: emu.secret_key, apiUrl: emu.api_url });
 
@@ -177,4 +177,27 @@ test("a deadline signal of the caller rejects with a TimeoutError", async () => 
   const caller = new PrivateFunction({ url: fn.url, token: "t" });
   const err = await caller.fetch("/", { signal: AbortSignal.timeout(100) }).catch((e) => e);
   assert.ok(err instanceof TimeoutError && err instanceof ScwError, String(err));
+});
+
+test("a token provider that never answers does not outlive the caller's signal", async () => {
+  let asked = 0;
+  const fn = new PrivateFunction({ url: emu.function_url, tokenProvider: () => (asked++, new Promise(() => {})) });
+  const late = await fn.fetch("/", { signal: AbortSignal.timeout(100) }).catch((e) => e);
+  assert.ok(late instanceof TimeoutError, String(late));
+  const gone = new AbortController();
+  setTimeout(() => gone.abort(), 100);
+  const aborted = await fn.fetch("/", { signal: gone.signal }).catch((e) => e);
+  assert.ok(aborted instanceof AbortError, String(aborted));
+  const unasked = asked;
+  assert.ok((await fn.fetch("/", { signal: AbortSignal.abort() }).catch((e) => e)) instanceof AbortError);
+  assert.equal(asked, unasked, "an aborted signal does not ask the provider");
+});
+
+test("a redirect to a data: or file: URL rejects with a NetworkError, as fetch does", async () => {
+  const fn = await loopback((req, res) => res.writeHead(302, { location: decodeURIComponent(req.url.slice(1)) }).end());
+  const caller = new PrivateFunction({ url: fn.url, token: "the-credential" });
+  for (const target of ["data:text/plain,forged", "file:///etc/hostname"]) {
+    const err = await caller.fetch(`/${encodeURIComponent(target)}`).then((r) => r.text(), (e) => e);
+    assert.ok(err instanceof NetworkError, `${target}: ${err}`);
+  }
 });

@@ -335,3 +335,25 @@ test("a redirect of the function goes back to the browser: the proxy never takes
   assert.equal(fn.seen.length, 10, "each call reached the function once");
   assert.deepEqual(elsewhere.seen, []);
 });
+
+test("a token provider that never answers gives 504 at timeoutMs, and 502 once the caller goes away", async () => {
+  const never = () => new Promise(() => {});
+  const started = Date.now();
+  const late = await proxy({ tokenProvider: never, timeoutMs: 300 }).handle(request("/"));
+  assert.equal(late.status, 504);
+  assert.ok(Date.now() - started < 1500, "answered at the deadline");
+  const gone = new AbortController();
+  setTimeout(() => gone.abort(), 100);
+  const left = await proxy({ tokenProvider: never }).handle(request("/", { signal: gone.signal }));
+  assert.equal(left.status, 502);
+});
+
+test("a caller's Expect: 100-continue stays with the proxy's server: the body reaches the function", async () => {
+  const { token } = await freshToken();
+  const body = "a".repeat(4096);
+  const res = await proxy({ token }).handle(request("/upload", { method: "POST", body, headers: { expect: "100-continue" } }));
+  assert.equal(res.status, 200);
+  const echo = await res.json();
+  assert.equal(echo.body, body);
+  assert.equal(echo.headers.expect, undefined);
+});

@@ -124,6 +124,35 @@ async function proxiesOn(command, args, env, timeoutMs, callerSignal = true) {
 
 test("the proxy on Node (node.js over node:http)", () => proxiesOn(process.execPath, ["node.js"]));
 
+test("on Node, a caller that goes away while the function streams its answer ends the function's call", async () => {
+  let closed = 0;
+  const fn = createServer((req, res) => {
+    res.on("close", () => closed++);
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const ticks = setInterval(() => res.write("data: tick\n\n"), 50);
+    res.on("close", () => clearInterval(ticks));
+  });
+  await new Promise((r) => fn.listen(0, "127.0.0.1", r));
+  const port = String(await freePort());
+  const server = startProcess(process.execPath, ["node.js"], {
+    cwd: example,
+    env: { ...settings, ...quiet, FUNCTION_URL: `http://127.0.0.1:${fn.address().port}`, PORT: port },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(url, { process: server });
+    const gone = new AbortController();
+    const res = await fetch(`${url}/api/events`, { headers: { origin: APP, "x-app-key": APP_KEY }, signal: gone.signal });
+    assert.equal(res.status, 200);
+    await res.body.getReader().read();
+    gone.abort();
+    await eventually(() => closed == 1, 3000, `the function's call ended\n${server.output()}`);
+  } finally {
+    await server.stop();
+    fn.close();
+  }
+});
+
 test("the proxy on Deno (deno serve)", () =>
   proxiesOn(path.join(here, "deno/node_modules/.bin/deno"), [
     // Every setting the example reads, the optional ones too: Deno refuses a name outside the list.
