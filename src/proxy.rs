@@ -134,7 +134,7 @@ impl Policy {
     /// Checks the options; each bad one is a validation error naming it.
     pub fn new(access: Access) -> Result<Self, Error> {
         let origins: Vec<String> = (access.allowed_origins.iter())
-            .map(|o| o.to_ascii_lowercase())
+            .map(|o| as_sent(o))
             .collect();
         if origins.is_empty() || origins.iter().any(|o| o == "*") {
             return Err(Error::invalid(
@@ -309,6 +309,20 @@ fn is_origin(o: &str) -> bool {
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+}
+
+/// An origin as browsers send it: in lower case, without its scheme's default port.
+fn as_sent(origin: &str) -> String {
+    let origin = origin.to_ascii_lowercase();
+    let default_port = if origin.starts_with("https://") {
+        ":443"
+    } else {
+        ":80"
+    };
+    match origin.strip_suffix(default_port) {
+        Some(bare) => bare.to_owned(),
+        None => origin,
+    }
 }
 
 /// True for an allowed path prefix: it reads the same however it is decoded or resolved.
@@ -713,13 +727,21 @@ mod tests {
     }
 
     #[test]
-    fn an_origin_is_compared_in_lower_case_like_browsers_send_it() {
-        let p = Policy::new(Access {
-            allowed_origins: strings(&["https://App.Example"]),
+    fn an_origin_is_compared_as_browsers_send_it_in_lower_case_without_a_default_port() {
+        for allowed in ["https://App.Example", "https://app.example:443"] {
+            let p = Policy::new(Access {
+                allowed_origins: strings(&[allowed]),
+                ..Access::default()
+            })
+            .unwrap();
+            assert_eq!(status(&p.decide(&get("https://p/"))), 0, "{allowed}");
+        }
+        let local = Policy::new(Access {
+            allowed_origins: strings(&["http://localhost:80", "http://localhost:8080"]),
             ..Access::default()
         })
         .unwrap();
-        assert_eq!(status(&p.decide(&get("https://p/"))), 0);
+        assert_eq!(local.origins, ["http://localhost", "http://localhost:8080"]);
     }
 
     // proptest's random source does not build for wasm32-unknown-unknown: the properties run natively.
