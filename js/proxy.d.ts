@@ -7,8 +7,9 @@ export * from "../invoke/index.js";
 /** Options of `FunctionProxy`: the function, its credential, and who may reach it through the proxy. */
 export type FunctionProxyOptions = PrivateFunctionOptions & {
   /**
-   * The origins of the pages that may call the proxy, exactly as browsers send them
-   * (`https://app.example`, `http://localhost:5173`). No wildcard: the proxy adds a credential.
+   * The origins of the pages that may call the proxy, as browsers send them
+   * (`https://app.example`, `http://localhost:5173`), compared in lower case and without the
+   * scheme's default port. No wildcard: the proxy adds a credential.
    */
   allowedOrigins: string[];
   /**
