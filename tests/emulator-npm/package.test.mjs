@@ -56,6 +56,15 @@ async function refusedWithin(url, timeoutMs = 10_000) {
   return false;
 }
 
+/** Ids of the running processes of this executable once none is left, or after `timeoutMs`. */
+async function processesLeft(executable, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (processesOf(executable).length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return processesOf(executable);
+}
+
 /** Ids of the running processes of this executable. */
 function processesOf(executable) {
   const target = realpathSync(executable);
@@ -147,7 +156,7 @@ test("an emulator started from a parent killed with SIGKILL ends with it", async
   assert.equal(processesOf(binary()).length > 0, true);
   child.kill("SIGKILL");
   assert.ok(await refusedWithin(`${apiUrl}/emulator/health`), "the emulator outlived its parent");
-  assert.deepEqual(processesOf(binary()), []);
+  assert.deepEqual(await processesLeft(binary()), []);
 });
 
 test("the npx launcher killed with SIGKILL takes the emulator with it", async () => {
@@ -155,7 +164,7 @@ test("the npx launcher killed with SIGKILL takes the emulator with it", async ()
   const { api_url } = JSON.parse(line);
   child.kill("SIGKILL");
   assert.ok(await refusedWithin(`${api_url}/emulator/health`), "the emulator outlived its launcher");
-  assert.deepEqual(processesOf(binary()), []);
+  assert.deepEqual(await processesLeft(binary()), []);
 });
 
 test("a script that never calls stop() still ends, and its emulator with it", async () => {
