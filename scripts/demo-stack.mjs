@@ -21,11 +21,15 @@ export class DemoError extends Error {
 
 /**
  * A child process whose stderr is passed through (or kept, with `quiet`), and which `stop()` ends.
- * `exited` resolves with its exit code or signal. This process holds its standard input, which the
- * system closes when this process ends in any way: the emulator and the proxy stop then too.
+ * `exited` resolves with its exit code or signal. It runs in a process group of its own, so that
+ * Ctrl-C reaches only the launcher, which stops it: its ending is then never mistaken for a
+ * failure. This process holds its standard input, which the system closes when this process ends
+ * in any way: the emulator and the proxy stop then too.
  */
 function launch(command, args, { env, cwd, quiet }) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"], detached: true,
+  });
   let printed = "";
   child.stderr.on("data", (chunk) => {
     printed += chunk;
@@ -128,9 +132,10 @@ async function propagatingUntil(emulator, accessKey) {
  * `{ emulator, pageUrl, proxy: { url, appKey }, key, propagatingUntil, ended, stop() }`. `key` is
  * the proxy's key with its secret: it stays in this process and the proxy's environment.
  * `propagatingUntil` is when every IAM instance admits it (null when they already do). `ended`
- * resolves when either process stops by itself, naming it; `stop()` ends both.
+ * resolves when either process stops by itself, naming it; `stop()` ends both. An abort of `signal`
+ * stops what has started, and the start then fails.
  */
-export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, emulatorArgs = [], quiet = false }) {
+export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, emulatorArgs = [], quiet = false, signal }) {
   await built(emulatorBin);
   const emulatorArgv = ["--port", String(port), "--exit-on-stdin-close", ...emulatorArgs];
   const emulatorProcess = launch(emulatorBin, emulatorArgv, { cwd: root, quiet });
@@ -138,6 +143,7 @@ export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, em
   const stop = async () => {
     await Promise.all(processes.map((child) => child.stop()));
   };
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     const emulator = await ready(emulatorProcess);
     const origin = new URL(emulator.api_url);
@@ -150,6 +156,7 @@ export async function startDemo({ emulatorBin, port = 8080, proxyPort = 8787, em
     });
 
     await linkPackage();
+    signal?.throwIfAborted();
     // The example's own check of its callers (authorize): a page sends it in X-App-Key.
     const appKey = randomBytes(12).toString("hex");
     const proxyUrl = `http://127.0.0.1:${proxyPort}`;

@@ -37,15 +37,22 @@ function options() {
 }
 
 const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"];
-// Until the demo is up, a signal must still stop what has started: startDemo stops its processes
-// when it fails, and a signal makes this process wait for that.
+// The emulator and the proxy run in process groups of their own: a signal reaches only this
+// process, which stops them. Until the demo is up, it aborts the start, which stops what has started.
 let interrupted;
+const starting = new AbortController();
 const signalled = new Promise((resolve) => {
-  for (const signal of stopSignals) process.on(signal, () => resolve((interrupted = signal)));
+  for (const signal of stopSignals) {
+    process.on(signal, () => {
+      interrupted = signal;
+      starting.abort();
+      resolve();
+    });
+  }
 });
 
 try {
-  const demo = await startDemo(options());
+  const demo = await startDemo({ ...options(), signal: starting.signal });
   if (interrupted) {
     await demo.stop();
   } else {
@@ -58,7 +65,7 @@ try {
     if (ended) throw new DemoError(ended);
   }
 } catch (error) {
-  // Ctrl-C during start-up reaches the emulator and the proxy too: their ending is no failure.
+  // A signal during start-up aborts it: that is no failure.
   if (!interrupted) {
     const expected = error instanceof DemoError || error?.code?.startsWith("ERR_PARSE_ARGS");
     process.stderr.write(`demo: ${expected ? error.message : error?.stack ?? error}\n`);

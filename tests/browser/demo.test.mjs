@@ -808,6 +808,17 @@ describe("make demo's launcher (scripts/demo.mjs): what it starts, it stops", ()
     assert.deepEqual([await answers(demo.urls.api), await answers(demo.urls.proxy)], [false, false]);
   });
 
+  test("Ctrl-C while the demo starts stops what has started, quietly", async () => {
+    const proxyPort = await freePort();
+    const demo = launch(["--proxy-port", String(proxyPort)]);
+    await eventually(() => assert.match(demo.err(), /listening on \S+/), 30_000);
+    process.kill(-demo.child.pid, "SIGINT");
+    assert.equal(await demo.exited, 0, demo.err());
+    assert.doesNotMatch(demo.err(), /^demo:/m);
+    const api = /listening on (\S+)/.exec(demo.err())[1];
+    assert.deepEqual([await answers(api), await answers(`http://127.0.0.1:${proxyPort}`)], [false, false]);
+  });
+
   test("a SIGTERM to the launcher alone stops both too", async () => {
     const demo = await startedDemo();
     demo.child.kill("SIGTERM");
