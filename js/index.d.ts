@@ -159,6 +159,16 @@ export interface ListedFunctionAccessKey {
   expiresAt?: Date;
 }
 
+/** A key from `rotateFunctionAccessKey`. */
+export interface RotatedFunctionAccessKey extends FunctionAccessKey {
+  /**
+   * Present when `deleteOld` was asked and the old key could not be deleted (or it is unknown
+   * whether it was, after a timeout): the new key is made and works, the old one may still work.
+   * Delete it later with `deleteFunctionAccessKey`.
+   */
+  oldKeyError?: ScwError;
+}
+
 export interface RotateFunctionAccessKeyOptions extends CallOptions {
   /** Date or RFC 3339 string in the future; absent: the new key never expires. */
   expiresAt?: Date | string;
@@ -192,8 +202,12 @@ export class FunctionsClient {
   createFunctionAccessKey(options: CreateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
   /** The keys `createFunctionAccessKey` made, expired ones included (never their secret). */
   listFunctionAccessKeys(options: ListFunctionAccessKeysOptions): Promise<ListedFunctionAccessKey[]>;
-  /** A new key for the same application (same project and description); the old one is deleted only with `deleteOld`. */
-  rotateFunctionAccessKey(accessKey: string, options?: RotateFunctionAccessKeyOptions): Promise<FunctionAccessKey>;
+  /**
+   * A new key for the same application (same project and description); the old one is deleted only
+   * with `deleteOld`. A failed deletion of the old key does not reject, so that the new key's secret
+   * is never lost: it is the key's `oldKeyError`.
+   */
+  rotateFunctionAccessKey(accessKey: string, options?: RotateFunctionAccessKeyOptions): Promise<RotatedFunctionAccessKey>;
   /**
    * Deletes the key, then, when it was its application's last key, the application's policies and
    * the application. A key of an application `createFunctionAccessKey` did not make is refused

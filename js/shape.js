@@ -75,11 +75,16 @@ export function objects(list) {
   if (!out.includes(undefined)) return out;
 }
 
-/** A FunctionAccessKey: CreateAPIKey's answer (the only one with the secret) and its policy. */
-export function accessKey(k, policyId) {
+/**
+ * A FunctionAccessKey: CreateAPIKey's answer (the only one with the secret) and its policy, with
+ * `oldKeyError` when a rotation could not delete the old key.
+ */
+export function accessKey(k, policyId, oldKeyError) {
   const o = pick(k, ["access_key", "secret_key", "application_id"]);
   o.policyId = policyId;
-  return pick(k, ["created_at", "expires_at"], o);
+  pick(k, ["created_at", "expires_at"], o);
+  if (oldKeyError !== undefined) o.oldKeyError = oldKeyError;
+  return o;
 }
 
 /** The keys of listFunctionAccessKeys (never a secret), or undefined when one has no access key. */

@@ -20,6 +20,14 @@ pub struct AccessKey<J> {
     pub policy_id: String,
 }
 
+/// A key made by [`Client::rotate_function_access_key`], and why the old key could not be
+/// deleted when that was asked and failed: the new key's secret is never lost to that failure.
+#[derive(Debug)]
+pub struct Rotated<J> {
+    pub made: AccessKey<J>,
+    pub old_key_error: Option<Error>,
+}
+
 impl<T: Transport> Client<'_, T> {
     /// Makes an IAM application, a policy granting it [`FUNCTION_ACCESS`] on `project_id`, and
     /// an API key of it: the key's secret calls the project's private functions. When a step
@@ -153,7 +161,7 @@ impl<T: Transport> Client<'_, T> {
         access_key: &str,
         expires_at: Option<&str>,
         delete_old: bool,
-    ) -> Result<AccessKey<T::Json>, Error> {
+    ) -> Result<Rotated<T::Json>, Error> {
         let old = self.key(access_key).await?;
         let application_id = read(&old, |j| j.str("application_id"))?;
         let project = read(&old, |j| j.str("default_project_id"))?;
@@ -169,10 +177,14 @@ impl<T: Transport> Client<'_, T> {
                 expires_at,
             )
             .await?;
-        if delete_old {
-            self.remove("api-keys", access_key).await?;
-        }
-        Ok(AccessKey { key, policy_id })
+        let old_key_error = match delete_old {
+            true => self.remove("api-keys", access_key).await.err(),
+            false => None,
+        };
+        Ok(Rotated {
+            made: AccessKey { key, policy_id },
+            old_key_error,
+        })
     }
 
     /// GetAPIKey of a checked access key.
@@ -554,9 +566,13 @@ mod tests {
             block_on(c.rotate_function_access_key(ACCESS, Some("2027-01-31T12:00:00Z"), false))
                 .unwrap();
         assert_eq!(
-            (made.key["secret_key"].as_str(), made.policy_id.as_str()),
+            (
+                made.made.key["secret_key"].as_str(),
+                made.made.policy_id.as_str()
+            ),
             (Some(KEY), POLICY)
         );
+        assert!(made.old_key_error.is_none());
         assert_eq!(
             bodies(&c),
             [
@@ -569,7 +585,8 @@ mod tests {
     #[test]
     fn rotating_deletes_the_old_key_when_asked_once_the_new_one_exists() {
         let c = client(rotation().answer(204, ""));
-        block_on(c.rotate_function_access_key(ACCESS, None, true)).unwrap();
+        let rotated = block_on(c.rotate_function_access_key(ACCESS, None, true)).unwrap();
+        assert!(rotated.old_key_error.is_none());
         assert_eq!(
             sent(&c)[3..],
             [
@@ -590,5 +607,17 @@ mod tests {
             4,
             "the old key is kept when no new key was made"
         );
+    }
+
+    #[test]
+    fn a_failed_deletion_of_the_old_key_still_gives_the_new_key_with_the_reason() {
+        let denied = r#"{"type":"permissions_denied","message":"insufficient permissions","details":[{"resource":"api_key","action":"delete"}]}"#;
+        let c = client(rotation().answer(403, denied));
+        let rotated = block_on(c.rotate_function_access_key(ACCESS, None, true)).unwrap();
+        assert_eq!(rotated.made.key["secret_key"].as_str(), Some(KEY));
+        assert!(matches!(
+            rotated.old_key_error,
+            Some(Error::Api(ref e)) if e.status == 403
+        ));
     }
 }

@@ -27,7 +27,7 @@ extern "C" {
     fn listed_keys_js(list: js_sys::Array) -> JsValue;
     #[cfg(feature = "client")]
     #[wasm_bindgen(js_name = accessKey)]
-    fn access_key_js(wire: &JsValue, policy_id: &str) -> JsValue;
+    fn access_key_js(wire: &JsValue, policy_id: &str, old_key_error: JsValue) -> JsValue;
     #[wasm_bindgen(js_name = decoded)]
     fn decoded_js(claims: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = errorFields)]
@@ -82,7 +82,15 @@ pub fn objects(list: Vec<JsValue>) -> Result<JsValue, Error> {
 /// A FunctionAccessKey.
 #[cfg(feature = "client")]
 pub fn access_key(made_key: crate::iam::AccessKey<JsValue>) -> JsValue {
-    access_key_js(&made_key.key, &made_key.policy_id)
+    access_key_js(&made_key.key, &made_key.policy_id, JsValue::UNDEFINED)
+}
+
+/// rotateFunctionAccessKey's FunctionAccessKey, with `oldKeyError` when the old key was to be
+/// deleted and could not be.
+#[cfg(feature = "client")]
+pub fn rotated_key(rotated: crate::iam::Rotated<JsValue>) -> JsValue {
+    let old_key_error = rotated.old_key_error.map_or(JsValue::UNDEFINED, error);
+    access_key_js(&rotated.made.key, &rotated.made.policy_id, old_key_error)
 }
 
 /// The keys of listFunctionAccessKeys.

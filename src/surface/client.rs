@@ -311,7 +311,7 @@ impl FunctionsClient {
                     o.delete_old.unwrap_or(false),
                 )
                 .await?;
-            Ok(shape::access_key(made))
+            Ok(shape::rotated_key(made))
         })
     }
 

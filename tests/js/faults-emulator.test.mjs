@@ -122,6 +122,32 @@ test("a function access key whose last step fails, or lands but its answer is lo
   assert.deepEqual(await counts(), before);
 });
 
+test("a rotation whose old key cannot be deleted still gives the new key, with the reason, and both keys work", async () => {
+  const c = client();
+  const old = await c.createFunctionAccessKey({ projectId: emu.project_id, description: "rotated under faults" });
+  const called = async (key) => (await new PrivateFunction({ url: emu.function_url, token: key }).fetch("/")).status;
+  const cases = [
+    [{ kind: "status", status: 403, method: "DELETE", path: "/api-keys/" }, lib.PermissionsDeniedError],
+    [{ kind: "slow", delay_ms: 2000, method: "DELETE", path: "/api-keys/" }, TimeoutError],
+  ];
+  let current = old;
+  for (const [fault, errorClass] of cases) {
+    await faults([fault]);
+    const next = await client({ timeoutMs: 1000 }).rotateFunctionAccessKey(current.accessKey, { deleteOld: true });
+    assert.ok(next.oldKeyError instanceof errorClass, `${fault.kind}: ${next.oldKeyError}`);
+    assert.match(next.secretKey, /^[0-9a-f-]{36}$/);
+    assert.equal(await called(next), 200, `${fault.kind}: the new key works`);
+    if (fault.kind === "status") assert.equal(await called(current), 200, "the old key was not deleted");
+    current = next;
+  }
+  const clean = await c.rotateFunctionAccessKey(current.accessKey, { deleteOld: true });
+  assert.equal("oldKeyError" in clean, false, "a deletion that succeeds leaves no oldKeyError");
+  assert.equal(await called(current), 403);
+  for (const key of await c.listFunctionAccessKeys({ projectId: emu.project_id })) {
+    if (key.description === "rotated under faults") await c.deleteFunctionAccessKey(key.accessKey);
+  }
+});
+
 test("each fault is reported as the right error class", async () => {
   const cases = [
     [{ kind: "reset" }, NetworkError, {}],

@@ -216,7 +216,7 @@ describe("FunctionProxy with a new key", () => {
     // A last attempt is only sent when it can end in time; one that a busy machine slows past
     // the deadline anyway is cut short there, and the proxy answers 504 at the deadline.
     assert.ok([403, 504].includes(res.status), `${res.status}`);
-    assert.ok(ms < 2000 + 100, `${ms} ms`);
+    assert.ok(ms < 2000 + 500, `${ms} ms`);
     const seen = await attempts(path);
     assert.ok(seen.length > 2, `${seen.length} attempts`);
     t.diagnostic(`${res.status} after ${ms} ms and ${seen.length} attempts within timeoutMs 2000`);
