@@ -2,7 +2,7 @@
 //! `FunctionsPrivateAccess` on a project, and an API key of it, made and removed as one.
 
 use crate::client::{read, Client, Method, Request, Transport};
-use crate::error::{Error, Subject};
+use crate::error::{Error, Kind, Subject};
 use crate::functions::{get, ALL_PAGE_SIZE_TEXT};
 use crate::validate;
 use crate::wire::{Body, CreateApiKey, CreateApplication, CreatePolicy, Json, Rule};
@@ -261,7 +261,7 @@ impl<T: Transport> Client<'_, T> {
         error
     }
 
-    /// DELETE of an IAM object (answered by 204 without a body).
+    /// DELETE of an IAM object (answered by 204 without a body); one already gone counts as deleted.
     async fn remove(&self, collection: &'static str, id: &str) -> Result<(), Error> {
         let url = self.iam_url(collection).segment(id)?.build();
         let request = Request {
@@ -269,8 +269,12 @@ impl<T: Transport> Client<'_, T> {
             url: &url,
             body: None,
         };
-        self.exchange(request, None).await?;
-        Ok(())
+        match self.exchange(request, None).await {
+            // Already gone: deleted by a concurrent call, or by this one's attempt whose answer
+            // was lost before a retry.
+            Err(Error::Api(e)) if e.kind == Kind::NotFound => Ok(()),
+            result => result.map(drop),
+        }
     }
 
     /// Deletes an API key made by [`Client::create_function_access_key`], then, when it was the
@@ -475,6 +479,26 @@ mod tests {
                 format!("GET /iam/v1alpha1/api-keys?application_id={APP}&page=1&page_size=100"),
             ]
         );
+    }
+
+    #[test]
+    fn what_another_call_deleted_first_counts_as_deleted() {
+        let gone = |resource: &str| {
+            json!({ "type": "not_found", "resource": resource, "resource_id": "x", "message": "resource is not found" }).to_string()
+        };
+        let c = client(
+            key_and_application(APP, ORG, &format!("functions-{ID}"))
+                .answer(404, &gone("access_key"))
+                .answer(200, r#"{"api_keys":[],"total_count":0}"#)
+                .answer(
+                    200,
+                    &json!({ "policies": [{ "id": POLICY }], "total_count": 1 }).to_string(),
+                )
+                .answer(404, &gone("policy"))
+                .answer(404, &gone("application")),
+        );
+        block_on(c.delete_function_access_key(ACCESS)).unwrap();
+        assert_eq!(sent(&c).len(), 7, "every step was still taken");
     }
 
     #[test]

@@ -122,6 +122,21 @@ test("a function access key whose last step fails, or lands but its answer is lo
   assert.deepEqual(await counts(), before);
 });
 
+test("a key deletion whose answers were lost is retried, and what the lost attempts deleted counts as deleted", async () => {
+  const c = client({ retries: 3 });
+  const key = await c.createFunctionAccessKey({ projectId: emu.project_id, description: "deleted under faults" });
+  await faults(["/api-keys/", "/policies/", "/applications/"].map((path) => ({ kind: "reset", method: "DELETE", path, after: true })));
+  const used = await applied();
+  await c.deleteFunctionAccessKey(key.accessKey);
+  assert.equal(await applied(), used + 3, "each step lost its first answer");
+  const left = await c.listFunctionAccessKeys({ projectId: emu.project_id });
+  assert.deepEqual(left.filter((k) => k.accessKey === key.accessKey), []);
+  const applications = await (await fetch(`${emu.api_url}/iam/v1alpha1/applications?application_ids=${key.applicationId}`, {
+    headers: { "X-Auth-Token": emu.secret_key },
+  })).json();
+  assert.equal(applications.total_count, 0, "the application is deleted");
+});
+
 test("a rotation whose old key cannot be deleted still gives the new key, with the reason, and both keys work", async () => {
   const c = client();
   const old = await c.createFunctionAccessKey({ projectId: emu.project_id, description: "rotated under faults" });
