@@ -88,6 +88,17 @@ pub struct Target<'a> {
     pub origin: &'a str,
 }
 
+/// A redirect's `Location` header, as the host read it.
+#[derive(Debug, Clone, Copy)]
+pub enum Location<'a> {
+    /// No `Location`: the answer is the caller's, as fetch hands it back.
+    Absent,
+    /// A `Location` that is not a URL, even against the URL that answered.
+    Invalid,
+    /// A `Location` resolved against the URL that answered.
+    To(Target<'a>),
+}
+
 /// The redirects of one call, followed by hand so that the credential never reaches another
 /// origin: fetch's own following (the Fetch standard) keeps custom headers such as `X-Auth-Token`
 /// on every hop.
@@ -114,12 +125,21 @@ impl Redirects {
         }
     }
 
-    /// What to do with an answer of `status` whose `Location` resolved to `target` (None when it
-    /// had none or it is not a URL). Methods change like fetch's: 303 makes anything but HEAD a
-    /// GET, 301 and 302 make a POST one.
-    pub fn next(&mut self, status: u16, target: Option<Target<'_>>) -> Result<Next, Error> {
-        let Some(target) = target.filter(|_| is_redirect(status)) else {
+    /// What to do with an answer of `status` and its `location`. Methods change like fetch's:
+    /// 303 makes anything but HEAD a GET, 301 and 302 make a POST one.
+    pub fn next(&mut self, status: u16, location: Location<'_>) -> Result<Next, Error> {
+        if !is_redirect(status) {
             return Ok(Next::Answer);
+        }
+        let target = match location {
+            Location::Absent => return Ok(Next::Answer),
+            // Like fetch: a redirect that cannot be followed is no answer of the function.
+            Location::Invalid => {
+                return Err(Error::Network(
+                    "the function redirected to a Location that is not a URL".into(),
+                ))
+            }
+            Location::To(target) => target,
         };
         // Like fetch: a `data:` or `file:` target would be read as if the function had answered.
         if !target.url.starts_with("https://") && !target.url.starts_with("http://") {
@@ -470,9 +490,9 @@ mod tests {
 
     const FN: &str = "https://f.example";
 
-    fn to(url: &'static str) -> Option<Target<'static>> {
+    fn to(url: &'static str) -> Location<'static> {
         let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
-        Some(Target {
+        Location::To(Target {
             url,
             origin: Box::leak(origin.into_boxed_str()),
         })
@@ -525,9 +545,23 @@ mod tests {
             );
         }
         assert_eq!(
-            Redirects::new(FN, "GET", true).next(302, None),
+            Redirects::new(FN, "GET", true).next(302, Location::Absent),
             Ok(Next::Answer)
         );
+        assert_eq!(
+            Redirects::new(FN, "GET", true).next(200, Location::Invalid),
+            Ok(Next::Answer)
+        );
+    }
+
+    #[test]
+    fn a_redirect_to_a_location_that_is_not_a_url_is_a_network_error_as_in_fetch() {
+        for status in [301, 302, 303, 307, 308] {
+            assert!(matches!(
+                Redirects::new(FN, "GET", true).next(status, Location::Invalid),
+                Err(Error::Network(_))
+            ));
+        }
     }
 
     #[test]
@@ -570,7 +604,7 @@ mod tests {
             "file:///etc/passwd",
             "blob:https://f.example/1",
         ] {
-            let target = Some(Target {
+            let target = Location::To(Target {
                 url,
                 origin: "null",
             });

@@ -4,7 +4,7 @@
 
 use super::{get, jwt_claims, network_failure};
 use crate::error::Error;
-use crate::invoke::{is_redirect, Gateway, Next, Redirects, Target};
+use crate::invoke::{is_redirect, Gateway, Location, Next, Redirects, Target};
 use crate::shape;
 use crate::surface::{guarded, guarded_promise};
 use crate::wire::Json;
@@ -190,11 +190,14 @@ impl Call {
             Redirects::new(&origin, &method, replayable(&init.get_body()))
         });
         let location = response.headers().get("location").ok().flatten();
-        let target = (location.and_then(|l| Url::new_with_base(&l, url).ok()))
-            .map(|u| (u.href(), u.origin()));
+        let target = location.map(|l| Url::new_with_base(&l, url).map(|u| (u.href(), u.origin())));
         let next = redirects.next(
             status,
-            target.as_ref().map(|(url, origin)| Target { url, origin }),
+            match &target {
+                None => Location::Absent,
+                Some(Err(_)) => Location::Invalid,
+                Some(Ok((url, origin))) => Location::To(Target { url, origin }),
+            },
         )?;
         let Next::Follow {
             url,

@@ -193,11 +193,13 @@ test("a token provider that never answers does not outlive the caller's signal",
   assert.equal(asked, unasked, "an aborted signal does not ask the provider");
 });
 
-test("a redirect to a data: or file: URL rejects with a NetworkError, as fetch does", async () => {
+test("a redirect to a data: or file: URL, or to a Location that is not a URL, rejects with a NetworkError, as fetch does", async () => {
   const fn = await loopback((req, res) => res.writeHead(302, { location: decodeURIComponent(req.url.slice(1)) }).end());
   const caller = new PrivateFunction({ url: fn.url, token: "the-credential" });
-  for (const target of ["data:text/plain,forged", "file:///etc/hostname"]) {
-    const err = await caller.fetch(`/${encodeURIComponent(target)}`).then((r) => r.text(), (e) => e);
+  for (const target of ["data:text/plain,forged", "file:///etc/hostname", "http://[not-a-host", "https://"]) {
+    const path = `/${encodeURIComponent(target)}`;
+    const err = await caller.fetch(path).then((r) => r.text(), (e) => e);
     assert.ok(err instanceof NetworkError, `${target}: ${err}`);
+    await assert.rejects(fetch(`${fn.url}${path}`), TypeError, `${target}: fetch's own following fails too`);
   }
 });
