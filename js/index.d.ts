@@ -272,7 +272,7 @@ export interface TokenClaims {
 
 /**
  * Reads a function token's claims and expiry. It does NOT verify the signature.
- * @throws {ValidationError} when the string is not a JWT.
+ * @throws {ValidationError} when the string is not a JWT, or its `exp` claim is not a date in seconds.
  */
 export function decodeToken(token: string): DecodedToken;
 

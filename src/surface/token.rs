@@ -18,6 +18,18 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
                 "has a payload that is not a JSON object",
             ));
         }
+        let exp = host::get(&claims, "exp");
+        if !exp.is_undefined() && !exp.as_f64().is_some_and(is_date_seconds) {
+            return Err(Error::invalid(
+                "token",
+                "has an `exp` claim that is not a date in seconds",
+            ));
+        }
         Ok(shape::decoded(&claims))
     })
+}
+
+/// True for seconds since the epoch that a JS `Date` can hold (within 100,000,000 days of it).
+fn is_date_seconds(seconds: f64) -> bool {
+    (seconds * 1000.0).abs() <= 8.64e15
 }

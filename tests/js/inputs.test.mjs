@@ -61,6 +61,8 @@ const cases = [
   ["provider giving CR/LF", "tokenProvider", () => new PrivateFunction({ url: "https://f.example", tokenProvider: () => "a\nb" }).fetch("/")],
   ["decoding a number", "token", () => decodeToken(5)],
   ["decoding a JWT whose payload is not JSON", "token", () => decodeToken("a.bm90IGpzb24.c")],
+  ["decoding a JWT whose exp is a string", "token", () => decodeToken(`a.${btoa('{"exp":"1738076138"}')}.c`)],
+  ["decoding a JWT whose exp no Date can hold", "token", () => decodeToken(`a.${btoa('{"exp":1e20}')}.c`)],
 ];
 
 test(`${cases.length} hostile inputs each give a ValidationError naming the field, and the next valid call works`, async () => {
