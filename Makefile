@@ -53,28 +53,28 @@ panic-probe: setup
 
 test-js: build emulator panic-probe
 	tsc -p tests/types/tsconfig.json
-	node --test tests/js/ tests/conformance/ tests/load/
+	node --test tests/js/*.test.mjs tests/conformance/*.test.mjs tests/load/*.test.mjs
 
 # Each entry's shipped size against its budget in bench/size-budget.json.
 test-size: build
-	node --test tests/size/
+	node --test tests/size/*.test.mjs
 
 # The README and docs/ against the packed package, in throwaway projects: every JavaScript and
 # TypeScript block type-checks (tsc --strict), the README's first quick start runs against the
 # emulator, docs/api.md covers every export, links lead somewhere; engines, description, licences.
 test-docs: build emulator
-	node --test tests/docs/
+	node --test tests/docs/*.test.mjs
 
 test-browser: build emulator
 	scripts/setup.sh browser
-	node --test tests/browser/
+	node --test tests/browser/*.test.mjs
 
 # The packed tarball installed into throwaway projects, both entries: node ESM and CJS, Deno,
 # workerd, Bun, a Vite and a webpack build and a plain module page in Chromium, and the edge token broker.
 test-runtimes: build emulator
 	scripts/setup.sh browser
 	tests/runtimes/install.sh
-	node --test tests/runtimes/
+	node --test tests/runtimes/*.test.mjs
 
 # Scaleway's official Python SDK (pinned in tests/conformance/python/requirements.txt) against the
 # emulator, in a venv of its own under target/ (made once; reinstalled when the pins change).
@@ -93,7 +93,7 @@ examples/local-framework/node_modules/.package-lock.json: examples/local-framewo
 	npm ci --prefix examples/local-framework --no-audit --no-fund --loglevel=error
 
 test-examples: emulator examples/local-framework/node_modules/.package-lock.json
-	node --test examples/local-framework/
+	node --test examples/local-framework/*.test.mjs
 
 # scw-emulator on npm as a JavaScript developer gets it: the packages (scripts/build-emulator-npm.sh,
 # here the Linux x64 binary only, as it ships), installed from their tarballs into a throwaway
@@ -101,7 +101,7 @@ test-examples: emulator examples/local-framework/node_modules/.package-lock.json
 # platform without a binary, and the Vitest suite of examples/testing/. Also `cargo install --path emulator`.
 test-emulator-npm: build emulator
 	scripts/build-emulator-npm.sh --platforms linux-x64
-	node --test tests/emulator-npm/
+	node --test tests/emulator-npm/*.test.mjs
 
 # Licenses, bans and sources of every crate (deny.toml; exceptions in SECURITY-EXCEPTIONS.md).
 deny: setup
