@@ -177,9 +177,10 @@ impl<T: Transport> Client<'_, T> {
                 expires_at,
             )
             .await?;
-        let old_key_error = match delete_old {
-            true => self.remove("api-keys", access_key).await.err(),
-            false => None,
+        let old_key_error = if delete_old {
+            self.remove("api-keys", access_key).await.err()
+        } else {
+            None
         };
         Ok(Rotated {
             made: AccessKey { key, policy_id },
@@ -586,17 +587,15 @@ mod tests {
     #[test]
     fn rotating_makes_a_new_key_on_the_same_application_and_keeps_the_old_one() {
         let c = client(rotation());
-        let made =
+        let rotated =
             block_on(c.rotate_function_access_key(ACCESS, Some("2027-01-31T12:00:00Z"), false))
                 .unwrap();
+        let made = &rotated.made;
         assert_eq!(
-            (
-                made.made.key["secret_key"].as_str(),
-                made.made.policy_id.as_str()
-            ),
+            (made.key["secret_key"].as_str(), made.policy_id.as_str()),
             (Some(KEY), POLICY)
         );
-        assert!(made.old_key_error.is_none());
+        assert!(rotated.old_key_error.is_none());
         assert_eq!(
             bodies(&c),
             [
