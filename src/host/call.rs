@@ -52,6 +52,11 @@ pub fn replayable(body: &JsValue) -> bool {
         || body.is_instance_of::<UrlSearchParams>()
 }
 
+/// The caller's `signal` in a fetch `init`, when it has one.
+fn signal_of(init: &JsValue) -> Option<AbortSignal> {
+    get(init, "signal").dyn_into().ok()
+}
+
 /// Why a fetch failed: the caller's (or the deadline's) signal when it aborted, else the network.
 fn failure(reason: &JsValue, signal: Option<&AbortSignal>) -> Error {
     match signal.filter(|s| s.aborted()) {
@@ -97,7 +102,7 @@ impl Call {
             .set("x-auth-token", token)
             .map_err(|_| Error::invalid("token", "is not a valid header value"))?;
         init.set_headers(&headers);
-        let signal = get(&init, "signal").dyn_into::<AbortSignal>().ok();
+        let signal = signal_of(&init);
         let follows = !matches!(
             init.get_redirect(),
             Some(RequestRedirect::Manual | RequestRedirect::Error)
@@ -263,7 +268,7 @@ impl Gateway for JsGateway {
     async fn provide_token(&self, init: &JsValue) -> Result<String, Error> {
         let refused = || Error::invalid("tokenProvider", "must resolve to a token string");
         let provider = self.provider.as_ref().ok_or_else(refused)?;
-        let signal = get(init, "signal").dyn_into::<AbortSignal>().ok();
+        let signal = signal_of(init);
         if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
             return Err(failure(&s.reason(), Some(s)));
         }
@@ -297,7 +302,7 @@ impl Gateway for JsGateway {
     }
 
     async fn sleep(&self, ms: u32, init: &JsValue) -> Result<(), Error> {
-        let signal = get(init, "signal").dyn_into::<AbortSignal>().ok();
+        let signal = signal_of(init);
         super::sleep(ms, signal.as_ref()).await
     }
 
